@@ -1,0 +1,66 @@
+/* A proposal: consortia, their scores, the solve status and bound, in the
+ * consort-proposal/1 format (formats.md section 3), as JSON or readable text. */
+#ifndef CONSORT_PROPOSAL_H
+#define CONSORT_PROPOSAL_H
+
+#include <stdio.h>
+#include "session.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CONSORT_PROPOSAL_FORMAT "consort-proposal/1"
+
+typedef enum {
+	CONSORT_STATUS_OPTIMAL = 0,    /* proved optimal */
+	CONSORT_STATUS_FEASIBLE = 1,   /* meets every rule, optimality not proved (limit hit) */
+	CONSORT_STATUS_INFEASIBLE = 2, /* proved: no proposal meets the rules */
+	CONSORT_STATUS_STOPPED = 3     /* limit hit before any proposal was found */
+} consort_status;
+
+typedef struct consort_proposal consort_proposal;
+
+void consort_proposal_free(consort_proposal *p);
+
+consort_status consort_proposal_status(const consort_proposal *p);
+const char *consort_status_name(consort_status st);
+/* Objective of the proposal; meaningful for optimal and feasible. */
+double consort_proposal_objective(const consort_proposal *p);
+/* A proven upper bound on the objective (+inf when nothing is proven). */
+double consort_proposal_bound(const consort_proposal *p);
+/* (bound - objective) / max(1, |objective|). */
+double consort_proposal_gap(const consort_proposal *p);
+double consort_proposal_seconds(const consort_proposal *p);
+/* Which engine produced it: "exact" or "heuristic". */
+const char *consort_proposal_engine(const consort_proposal *p);
+
+size_t consort_proposal_count(const consort_proposal *p);
+/* Members of consortium k as participant indexes, in the session's order. */
+const size_t *consort_proposal_members(const consort_proposal *p, size_t k, size_t *nmembers);
+double consort_proposal_score(const consort_proposal *p, size_t k);
+/* The lot's name for consortium k, or NULL without lots. */
+const char *consort_proposal_lot(const consort_proposal *p, size_t k);
+const size_t *consort_proposal_outside(const consort_proposal *p, size_t *noutside);
+
+/* When infeasible: a small set of rules that cannot all hold together,
+ * as readable items such as "rules.consortia = 2" (may be empty). */
+size_t consort_proposal_conflict_count(const consort_proposal *p);
+const char *consort_proposal_conflict(const consort_proposal *p, size_t i);
+
+/* Check that the proposal meets every rule of the session and that its scores
+ * match the session's weights. Returns 0, or CONSORT_EINVALID with the first
+ * violated rule in err. Used by tests and as a final guard in the solver. */
+int consort_proposal_check(const consort_proposal *p, const consort_session *s, consort_error *err);
+
+/* consort-proposal/1 JSON, pretty-printed and newline-terminated; malloc'ed. */
+int consort_proposal_to_json(char **out, const consort_proposal *p, const consort_session *s,
+	consort_error *err);
+/* Readable text for people; malloc'ed. */
+int consort_proposal_to_text(char **out, const consort_proposal *p, const consort_session *s,
+	consort_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1069 @@
+/* The exact engine. Formulation (clique partitioning, Grötschel & Wakabayashi,
+ * Math. Programming 45, 1989): a binary y_ij for every pair says "i and j share a
+ * consortium"; the triangle inequalities y_ij + y_jk - y_ik <= 1 make y a
+ * partition. They are n^3 in number, so they are generated lazily: a cutting-
+ * plane loop on the root LP, then GLPK's row-generation callback at every node
+ * (presolve off, GLPK's own heuristics off so no incumbent can skip a lazy row).
+ * Every rule is stated from one member's point of view, which is exact for a
+ * partition: member i sees its consortium as {i} + {j : y_ij = 1}, so
+ * size, sector counts and cover are linear rows per participant. The number of
+ * consortia counts representatives (the lowest-indexed member of each one);
+ * lots add an assignment l_ig of participants to lots. */
+#include "ilp.h"
+#include "error.h"
+
+#include <float.h>
+#include <limits.h>
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EPS 1e-6
+/* Rows added per separation round: enough to converge fast, few enough to keep LPs small. */
+#define MAX_CUTS_PER_ROUND(n) ((n) * 4 + 100)
+
+typedef struct model {
+	const consort__problem *p;
+	const consort__ilp_options *o;
+	glp_prob *lp;
+	int n, ncols;
+	int col_p, col_r, col_l; /* first column of each family, 0 when absent */
+	int kcuts;               /* separate "at most kmax consortia" inequalities */
+	double *x;               /* LP values, 1-based */
+	int *ind;                /* row buffers, 1-based */
+	double *val;
+	double t0, deadline;
+	long cuts;
+	int infeasible;          /* a row with no variables left cannot hold */
+	int heur_done;
+	int has_inc;
+	double inc, bound;
+	/* candidate cuts of one round */
+	struct cand {
+		int i, j, k, type;
+		double viol;
+	} *cand;
+	int ncand, capcand;
+} model;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int pair_col(int n, int i, int j)
+{
+	if (i > j) {
+		int t = i;
+		i = j;
+		j = t;
+	}
+	return 1 + i * n - i * (i + 1) / 2 + (j - i - 1);
+}
+
+void consort__ilp_options_init(consort__ilp_options *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+void consort__ilp_result_dispose(consort__ilp_result *r)
+{
+	free(r->assign);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- rows ---- */
+
+/* A row under construction: sum val*x[ind] + constant within [lo, hi]. */
+typedef struct row {
+	int nnz;
+	double constant;
+} row;
+
+static void row_add(model *m, row *r, int col, double coef)
+{
+	if (coef == 0)
+		return;
+	r->nnz++;
+	m->ind[r->nnz] = col;
+	m->val[r->nnz] = coef;
+}
+
+/* Adds coef * p_i: a column when participants may stay outside, else the constant 1. */
+static void row_add_placed(model *m, row *r, int i, double coef)
+{
+	if (!m->col_p) {
+		r->constant += coef;
+		return;
+	}
+	/* p_i may already be in the row (a member counting itself): merge. */
+	for (int k = 1; k <= r->nnz; k++)
+		if (m->ind[k] == m->col_p + i) {
+			m->val[k] += coef;
+			return;
+		}
+	row_add(m, r, m->col_p + i, coef);
+}
+
+static void row_commit(model *m, row *r, int type, double lo, double hi)
+{
+	if (r->nnz == 0) {
+		int lo_bad = type != GLP_UP && type != GLP_FR && lo - r->constant > EPS;
+		int hi_bad = (type == GLP_UP || type == GLP_DB || type == GLP_FX) && hi - r->constant < -EPS;
+		m->infeasible |= lo_bad || hi_bad;
+		return;
+	}
+	if (type == GLP_DB || type == GLP_FX) {
+		if (lo > hi + EPS) { /* contradictory bounds (e.g. a lot's min above its max) */
+			m->infeasible = 1;
+			return;
+		}
+		if (lo >= hi)
+			type = GLP_FX;
+	}
+	int k = glp_add_rows(m->lp, 1);
+	glp_set_row_bnds(m->lp, k, type, lo - r->constant, hi - r->constant);
+	glp_set_mat_row(m->lp, k, r->nnz, m->ind, m->val);
+}
+
+/* Adds sum_j y_ij over j in a set (sel == NULL: everyone) plus own * p_i. */
+static void row_neighbours(model *m, row *r, int i, const unsigned char *sel, size_t stride, int own)
+{
+	for (int j = 0; j < m->n; j++)
+		if (j != i && (!sel || sel[(size_t)j * stride]))
+			row_add(m, r, pair_col(m->n, i, j), 1);
+	if (own)
+		row_add_placed(m, r, i, 1);
+}
+
+/* Lower/upper coefficient of a per-member rule: the consortium's bound times p_i,
+ * or with lots sum_g bound_g * l_ig. */
+static void row_bound_term(model *m, row *r, int i, const int *per_lot, int global, double sign)
+{
+	const consort__problem *p = m->p;
+	if (p->nlots)
+		for (int g = 0; g < p->nlots; g++)
+			row_add(m, r, m->col_l + i * p->nlots + g, sign * per_lot[g]);
+	else
+		row_add_placed(m, r, i, sign * global);
+}
+
+static void add_size_rows(model *m, int *lo_g, int *hi_g)
+{
+	const consort__problem *p = m->p;
+	int need_lo = 0, need_hi = m->col_p != 0;
+	for (int g = 0; g < (p->nlots ? p->nlots : 1); g++) {
+		const consort__group *G = consort__problem_group(p, g);
+		lo_g[g] = G->size_min - 1;
+		hi_g[g] = G->size_max - 1;
+		need_lo |= lo_g[g] > 0;
+		need_hi |= hi_g[g] < m->n - 1;
+	}
+	for (int i = 0; i < m->n; i++) {
+		row r = {0};
+		if (need_lo) {
+			row_neighbours(m, &r, i, NULL, 0, 0);
+			row_bound_term(m, &r, i, lo_g, lo_g[0], -1);
+			row_commit(m, &r, GLP_LO, 0, 0);
+		}
+		if (need_hi) {
+			r = (row){0};
+			row_neighbours(m, &r, i, NULL, 0, 0);
+			row_bound_term(m, &r, i, hi_g, hi_g[0], -1);
+			row_commit(m, &r, GLP_UP, 0, 0);
+		}
+	}
+}
+
+static void add_sector_rows(model *m, int *lo_g, int *hi_g, unsigned char *in_sec)
+{
+	const consort__problem *p = m->p;
+	int ngroups = p->nlots ? p->nlots : 1;
+	for (int s = 0; s < p->nsec; s++) {
+		int members = 0, need_lo = 0, need_hi = 0;
+		for (int i = 0; i < m->n; i++)
+			members += (in_sec[i] = p->sector[i] == s);
+		for (int g = 0; g < ngroups; g++) {
+			const consort__group *G = consort__problem_group(p, g);
+			lo_g[g] = G->sec_min[s];
+			hi_g[g] = G->sec_max[s];
+			need_lo |= lo_g[g] > 0;
+			need_hi |= hi_g[g] < members;
+		}
+		for (int i = 0; i < m->n; i++) {
+			row r = {0};
+			if (need_lo) {
+				row_neighbours(m, &r, i, in_sec, 1, in_sec[i]);
+				row_bound_term(m, &r, i, lo_g, lo_g[0], -1);
+				row_commit(m, &r, GLP_LO, 0, 0);
+			}
+			if (need_hi) {
+				r = (row){0};
+				row_neighbours(m, &r, i, in_sec, 1, in_sec[i]);
+				row_bound_term(m, &r, i, hi_g, hi_g[0], -1);
+				row_commit(m, &r, GLP_UP, 0, 0);
+			}
+		}
+	}
+}
+
+static int group_covers(const consort__group *G, int c)
+{
+	for (int k = 0; k < G->ncover; k++)
+		if (G->cover[k] == c)
+			return 1;
+	return 0;
+}
+
+static void add_cover_rows(model *m, int *req_g)
+{
+	const consort__problem *p = m->p;
+	int ngroups = p->nlots ? p->nlots : 1;
+	for (int c = 0; c < p->nserv; c++) {
+		int any = 0;
+		for (int g = 0; g < ngroups; g++)
+			any |= req_g[g] = group_covers(consort__problem_group(p, g), c);
+		if (!any)
+			continue;
+		for (int i = 0; i < m->n; i++) {
+			if (p->offers[i * p->nserv + c])
+				continue; /* i covers it for its own consortium */
+			row r = {0};
+			row_neighbours(m, &r, i, p->offers + c, (size_t)p->nserv, 0);
+			row_bound_term(m, &r, i, req_g, req_g[0], -1);
+			row_commit(m, &r, GLP_LO, 0, 0);
+		}
+	}
+}
+
+/* Representatives r_i = 1 iff i is placed and no lower-indexed member shares its consortium. */
+static void add_count_rows(model *m)
+{
+	const consort__problem *p = m->p;
+	int n = m->n;
+	row r;
+	for (int i = 0; i < n; i++) {
+		int ri = m->col_r + i;
+		if (m->col_p) {
+			r = (row){0};
+			row_add(m, &r, ri, 1);
+			row_add_placed(m, &r, i, -1);
+			row_commit(m, &r, GLP_UP, 0, 0);
+		}
+		for (int j = 0; j < i; j++) {
+			r = (row){0};
+			row_add(m, &r, ri, 1);
+			row_add(m, &r, pair_col(n, j, i), 1);
+			row_commit(m, &r, GLP_UP, 0, 1);
+		}
+		r = (row){0};
+		row_add(m, &r, ri, 1);
+		row_add_placed(m, &r, i, -1);
+		for (int j = 0; j < i; j++)
+			row_add(m, &r, pair_col(n, j, i), 1);
+		row_commit(m, &r, GLP_LO, 0, 0);
+	}
+	r = (row){0};
+	for (int i = 0; i < n; i++)
+		row_add(m, &r, m->col_r + i, 1);
+	row_commit(m, &r, p->kmin == p->kmax ? GLP_FX : GLP_DB, p->kmin, p->kmax);
+}
+
+static void add_lot_rows(model *m)
+{
+	const consort__problem *p = m->p;
+	int n = m->n, L = p->nlots;
+	row r;
+	for (int i = 0; i < n; i++) {
+		r = (row){0};
+		for (int g = 0; g < L; g++)
+			row_add(m, &r, m->col_l + i * L + g, 1);
+		row_add_placed(m, &r, i, -1);
+		row_commit(m, &r, GLP_FX, 0, 0);
+	}
+	/* y_ij = 1 exactly when i and j are in the same lot. */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			for (int g = 0; g < L; g++) {
+				int y = pair_col(n, i, j), li = m->col_l + i * L + g, lj = m->col_l + j * L + g;
+				r = (row){0};
+				row_add(m, &r, y, 1);
+				row_add(m, &r, li, -1);
+				row_add(m, &r, lj, -1);
+				row_commit(m, &r, GLP_LO, -1, 0);
+				r = (row){0};
+				row_add(m, &r, y, 1);
+				row_add(m, &r, li, 1);
+				row_add(m, &r, lj, -1);
+				row_commit(m, &r, GLP_UP, 0, 1);
+				r = (row){0};
+				row_add(m, &r, y, 1);
+				row_add(m, &r, li, -1);
+				row_add(m, &r, lj, 1);
+				row_commit(m, &r, GLP_UP, 0, 1);
+			}
+	/* Each lot's rules once more in aggregate form: redundant, but they tighten the LP. */
+	for (int g = 0; g < L; g++) {
+		const consort__group *G = &p->lot[g];
+		r = (row){0};
+		for (int i = 0; i < n; i++)
+			row_add(m, &r, m->col_l + i * L + g, 1);
+		row_commit(m, &r, GLP_DB, G->size_min > 1 ? G->size_min : 1, G->size_max);
+		for (int s = 0; s < p->nsec; s++) {
+			r = (row){0};
+			for (int i = 0; i < n; i++)
+				if (p->sector[i] == s)
+					row_add(m, &r, m->col_l + i * L + g, 1);
+			if (G->sec_min[s] > 0 || G->sec_max[s] < r.nnz)
+				row_commit(m, &r, G->sec_min[s] == G->sec_max[s] ? GLP_FX : GLP_DB,
+					G->sec_min[s], G->sec_max[s]);
+		}
+		for (int k = 0; k < G->ncover; k++) {
+			r = (row){0};
+			for (int i = 0; i < n; i++)
+				if (p->offers[i * p->nserv + G->cover[k]])
+					row_add(m, &r, m->col_l + i * L + g, 1);
+			row_commit(m, &r, GLP_LO, 1, 0);
+		}
+	}
+}
+
+/* ---- the model ---- */
+
+static int build_model(model *m)
+{
+	const consort__problem *p = m->p;
+	int n = m->n, npairs = n * (n - 1) / 2;
+	m->ncols = npairs;
+	m->col_p = p->everyone ? 0 : (m->ncols += n, m->ncols - n + 1);
+	int need_reps = !p->nlots && (p->kmin > (p->everyone && n > 0 ? 1 : 0) || p->kmax < n);
+	m->col_r = need_reps ? (m->ncols += n, m->ncols - n + 1) : 0;
+	m->col_l = p->nlots ? (m->ncols += n * p->nlots, m->ncols - n * p->nlots + 1) : 0;
+	m->kcuts = p->kmax < n && p->kmax >= 1;
+
+	size_t len = (size_t)(m->ncols > n ? m->ncols : n) + 2;
+	m->x = calloc(len, sizeof(double));
+	m->ind = calloc(len, sizeof(int));
+	m->val = calloc(len, sizeof(double));
+	int ngroups = p->nlots ? p->nlots : 1;
+	int *lo = calloc((size_t)ngroups, sizeof(int)), *hi = calloc((size_t)ngroups, sizeof(int));
+	unsigned char *sel = calloc((size_t)n + 1, 1);
+	if (!m->x || !m->ind || !m->val || !lo || !hi || !sel) {
+		free(lo);
+		free(hi);
+		free(sel);
+		return CONSORT_ENOMEM;
+	}
+
+	glp_prob *lp = m->lp = glp_create_prob();
+	glp_set_obj_dir(lp, GLP_MAX);
+	if (m->ncols)
+		glp_add_cols(lp, m->ncols);
+	for (int c = 1; c <= m->ncols; c++)
+		glp_set_col_kind(lp, c, GLP_BV);
+	if (!m->o->feasibility)
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++)
+				glp_set_obj_coef(lp, pair_col(n, i, j), p->w[i * n + j]);
+	for (int t = 0; t < p->ntogether; t++) {
+		int a = p->together[t][0], b = p->together[t][1];
+		glp_set_col_bnds(lp, pair_col(n, a, b), GLP_FX, 1, 1);
+		if (m->col_p) {
+			glp_set_col_bnds(lp, m->col_p + a, GLP_FX, 1, 1);
+			glp_set_col_bnds(lp, m->col_p + b, GLP_FX, 1, 1);
+		}
+	}
+	for (int t = 0; t < p->napart; t++)
+		glp_set_col_bnds(lp, pair_col(n, p->apart[t][0], p->apart[t][1]), GLP_FX, 0, 0);
+
+	add_size_rows(m, lo, hi);
+	add_sector_rows(m, lo, hi, sel);
+	add_cover_rows(m, lo);
+	if (need_reps)
+		add_count_rows(m);
+	if (p->nlots)
+		add_lot_rows(m);
+	free(lo);
+	free(hi);
+	free(sel);
+	return 0;
+}
+
+/* ---- separation ---- */
+
+static int cand_push(model *m, int i, int j, int k, int type, double viol)
+{
+	if (m->ncand == m->capcand) {
+		int cap = m->capcand ? m->capcand * 2 : 1024;
+		struct cand *bigger = realloc(m->cand, (size_t)cap * sizeof(*bigger));
+		if (!bigger)
+			return -1;
+		m->cand = bigger;
+		m->capcand = cap;
+	}
+	m->cand[m->ncand++] = (struct cand){i, j, k, type, viol};
+	return 0;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	double va = ((const struct cand *)a)->viol, vb = ((const struct cand *)b)->viol;
+	return (va < vb) - (va > vb);
+}
+
+/* Most violated triangle inequalities at the point m->x (type 0..2 picks the apex). */
+static int separate_triangles(model *m)
+{
+	int n = m->n;
+	const double *x = m->x;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			double yij = x[pair_col(n, i, j)];
+			for (int k = j + 1; k < n; k++) {
+				double yik = x[pair_col(n, i, k)], yjk = x[pair_col(n, j, k)];
+				double v0 = yij + yik - yjk - 1; /* apex i */
+				double v1 = yij + yjk - yik - 1; /* apex j */
+				double v2 = yik + yjk - yij - 1; /* apex k */
+				if (v0 > EPS && cand_push(m, i, j, k, 0, v0) < 0)
+					return -1;
+				if (v1 > EPS && cand_push(m, i, j, k, 1, v1) < 0)
+					return -1;
+				if (v2 > EPS && cand_push(m, i, j, k, 2, v2) < 0)
+					return -1;
+			}
+		}
+	return 0;
+}
+
+/* "At most kmax consortia": any kmax+1 placed participants include a pair that
+ * shares one, so sum_{pairs in Q} y - sum_{i in Q} p_i >= -kmax for |Q| = kmax+1.
+ * Greedy separation from every start vertex. Type 3; (i) is the start. */
+static int separate_kcliques(model *m, int *q)
+{
+	const consort__problem *p = m->p;
+	int n = m->n, K = p->kmax;
+	if (K + 1 > n)
+		return 0;
+	for (int s = 0; s < n; s++) {
+		int size = 1;
+		q[0] = s;
+		double lhs = -(m->col_p ? m->x[m->col_p + s] : 1);
+		while (size < K + 1) {
+			int best = -1;
+			double bestv = DBL_MAX;
+			for (int v = 0; v < n; v++) {
+				int in = 0;
+				for (int t = 0; t < size && !in; t++)
+					in = q[t] == v;
+				if (in)
+					continue;
+				double add = -(m->col_p ? m->x[m->col_p + v] : 1);
+				for (int t = 0; t < size; t++)
+					add += m->x[pair_col(n, q[t], v)];
+				if (add < bestv) {
+					bestv = add;
+					best = v;
+				}
+			}
+			q[size++] = best;
+			lhs += bestv;
+		}
+		double viol = -K - lhs;
+		if (viol > EPS) {
+			/* Store the set after the candidates: encode by start vertex; rebuilt on commit. */
+			if (cand_push(m, s, 0, 0, 3, viol) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void commit_kclique(model *m, int s, int *q)
+{
+	const consort__problem *p = m->p;
+	int n = m->n, K = p->kmax, size = 1;
+	q[0] = s;
+	while (size < K + 1) {
+		int best = -1;
+		double bestv = DBL_MAX;
+		for (int v = 0; v < n; v++) {
+			int in = 0;
+			for (int t = 0; t < size && !in; t++)
+				in = q[t] == v;
+			if (in)
+				continue;
+			double add = -(m->col_p ? m->x[m->col_p + v] : 1);
+			for (int t = 0; t < size; t++)
+				add += m->x[pair_col(n, q[t], v)];
+			if (add < bestv) {
+				bestv = add;
+				best = v;
+			}
+		}
+		q[size++] = best;
+	}
+	row r = {0};
+	for (int a = 0; a < size; a++) {
+		for (int b = a + 1; b < size; b++)
+			row_add(m, &r, pair_col(n, q[a], q[b]), 1);
+		row_add_placed(m, &r, q[a], -1);
+	}
+	row_commit(m, &r, GLP_LO, -K, 0);
+}
+
+/* Adds the most violated lazy rows at m->x; returns how many (or -1 on memory). */
+static int separate(model *m)
+{
+	int n = m->n;
+	m->ncand = 0;
+	if (separate_triangles(m) < 0)
+		return -1;
+	int *q = NULL;
+	if (m->kcuts) {
+		q = malloc((size_t)(m->p->kmax + 2) * sizeof(int));
+		if (!q || separate_kcliques(m, q) < 0) {
+			free(q);
+			return -1;
+		}
+	}
+	qsort(m->cand, (size_t)m->ncand, sizeof(*m->cand), cand_cmp);
+	int limit = MAX_CUTS_PER_ROUND(n), added = 0;
+	for (int c = 0; c < m->ncand && added < limit; c++, added++) {
+		struct cand *cd = &m->cand[c];
+		if (cd->type == 3) {
+			commit_kclique(m, cd->i, q);
+			continue;
+		}
+		int a = cd->type == 0 ? cd->i : cd->type == 1 ? cd->j : cd->k; /* apex */
+		int b = cd->type == 0 ? cd->j : cd->i;
+		int e = cd->type == 2 ? cd->j : cd->k;
+		row r = {0};
+		row_add(m, &r, pair_col(n, a, b), 1);
+		row_add(m, &r, pair_col(n, a, e), 1);
+		row_add(m, &r, pair_col(n, b, e), -1);
+		row_commit(m, &r, GLP_UP, 0, 1);
+	}
+	free(q);
+	m->cuts += added;
+	return added;
+}
+
+/* ---- decoding ---- */
+
+static int find(int *parent, int i)
+{
+	while (parent[i] != i)
+		i = parent[i] = parent[parent[i]];
+	return i;
+}
+
+/* Turns 0/1 column values into an assignment; returns the number of consortia. */
+static int decode(const model *m, const double *x, int *assign)
+{
+	const consort__problem *p = m->p;
+	int n = m->n;
+	if (p->nlots) {
+		for (int i = 0; i < n; i++) {
+			assign[i] = -1;
+			for (int g = 0; g < p->nlots; g++)
+				if (x[m->col_l + i * p->nlots + g] > 0.5)
+					assign[i] = g;
+		}
+		return p->nlots;
+	}
+	int *parent = malloc((size_t)(n ? n : 1) * sizeof(int));
+	if (!parent)
+		return -1;
+	for (int i = 0; i < n; i++)
+		parent[i] = i;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (x[pair_col(n, i, j)] > 0.5)
+				parent[find(parent, i)] = find(parent, j);
+	/* Label consortia in order of their first member: label[root] once seen. */
+	int *label = malloc((size_t)(n ? n : 1) * sizeof(int));
+	if (!label) {
+		free(parent);
+		return -1;
+	}
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		label[i] = -1;
+	for (int i = 0; i < n; i++) {
+		if (m->col_p && x[m->col_p + i] <= 0.5) {
+			assign[i] = -1;
+			continue;
+		}
+		int root = find(parent, i);
+		if (label[root] < 0)
+			label[root] = k++;
+		assign[i] = label[root];
+	}
+	free(label);
+	free(parent);
+	return k;
+}
+
+/* Column values of an assignment (for the starting incumbent); x is 1-based. */
+static void encode(const model *m, const int *assign, double *x)
+{
+	const consort__problem *p = m->p;
+	int n = m->n;
+	memset(x, 0, (size_t)(m->ncols + 1) * sizeof(double));
+	for (int i = 0; i < n; i++) {
+		if (assign[i] < 0)
+			continue;
+		if (m->col_p)
+			x[m->col_p + i] = 1;
+		int rep = 1;
+		for (int j = 0; j < n; j++) {
+			if (j == i || assign[j] != assign[i])
+				continue;
+			if (j > i)
+				x[pair_col(n, i, j)] = 1;
+			else
+				rep = 0;
+		}
+		if (m->col_r)
+			x[m->col_r + i] = rep;
+		if (m->col_l)
+			x[m->col_l + i * p->nlots + assign[i]] = 1;
+	}
+}
+
+/* ---- branch and cut ---- */
+
+static void report(model *m)
+{
+	if (m->o->progress)
+		m->o->progress(now() - m->t0, m->has_inc, m->inc, m->bound, m->o->progress_data);
+}
+
+static void callback(glp_tree *T, void *info)
+{
+	model *m = info;
+	glp_prob *lp = glp_ios_get_prob(T);
+	switch (glp_ios_reason(T)) {
+	case GLP_IROWGEN: {
+		for (int c = 1; c <= m->ncols; c++)
+			m->x[c] = glp_get_col_prim(lp, c);
+		separate(m);
+		break;
+	}
+	case GLP_IHEUR:
+		if (!m->heur_done && m->o->start) {
+			m->heur_done = 1;
+			double *x = calloc((size_t)m->ncols + 1, sizeof(double));
+			if (x) {
+				encode(m, m->o->start, x);
+				glp_ios_heur_sol(T, x);
+				free(x);
+			}
+		}
+		break;
+	case GLP_ISELECT:
+	case GLP_IBINGO: {
+		if (glp_mip_status(lp) == GLP_FEAS) {
+			m->has_inc = 1;
+			m->inc = glp_mip_obj_val(lp);
+		}
+		int best = glp_ios_best_node(T);
+		if (best)
+			m->bound = fmin(m->bound, glp_ios_node_bound(T, best));
+		report(m);
+		if (m->deadline > 0 && now() >= m->deadline)
+			glp_ios_terminate(T);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Cutting-plane loop on the root LP. Returns 1 when the LP is infeasible,
+ * 0 when done, negative on failure. */
+static int root_loop(model *m, double *lp_bound)
+{
+	glp_smcp sm;
+	glp_init_smcp(&sm);
+	sm.msg_lev = GLP_MSG_OFF;
+	sm.presolve = GLP_OFF;
+	for (int round = 0;; round++) {
+		if (round > 0)
+			sm.meth = GLP_DUALP;
+		if (m->deadline > 0) {
+			double left = m->deadline - now();
+			if (left <= 0)
+				return 2;
+			sm.tm_lim = (int)fmin(left * 1000 + 1, (double)INT_MAX);
+		}
+		int rc = glp_simplex(m->lp, &sm);
+		if (rc == GLP_ETMLIM)
+			return 2;
+		if (rc != 0)
+			return CONSORT_ESOLVER;
+		int st = glp_get_status(m->lp);
+		if (st == GLP_NOFEAS)
+			return 1;
+		if (st != GLP_OPT)
+			return CONSORT_ESOLVER;
+		*lp_bound = glp_get_obj_val(m->lp);
+		for (int c = 1; c <= m->ncols; c++)
+			m->x[c] = glp_get_col_prim(m->lp, c);
+		int added = separate(m);
+		if (added < 0)
+			return CONSORT_ENOMEM;
+		if (added == 0)
+			return 0;
+	}
+}
+
+static void glpk_hook(void *info)
+{
+	/* GLPK would abort(); free its environment and jump back to the caller. */
+	glp_free_env();
+	longjmp(*(jmp_buf *)info, 1);
+}
+
+static void model_free(model *m)
+{
+	free(m->x);
+	free(m->ind);
+	free(m->val);
+	free(m->cand);
+}
+
+static int solve_model(consort__ilp_result *res, model *m, consort_error *err)
+{
+	const consort__problem *p = m->p;
+	int rc = build_model(m);
+	if (rc < 0)
+		return consort__error_nomem(err);
+	if (m->infeasible) {
+		res->status = CONSORT_STATUS_INFEASIBLE;
+		return 0;
+	}
+	double lp_bound = HUGE_VAL;
+	rc = root_loop(m, &lp_bound);
+	if (rc < 0)
+		return rc == CONSORT_ENOMEM ? consort__error_nomem(err)
+			: consort__error(err, CONSORT_ESOLVER, "GLPK could not solve the LP relaxation");
+	if (rc == 1) {
+		res->status = CONSORT_STATUS_INFEASIBLE;
+		return 0;
+	}
+	m->bound = lp_bound;
+	if (rc == 0) {
+		glp_iocp io;
+		glp_init_iocp(&io);
+		io.msg_lev = GLP_MSG_OFF;
+		io.presolve = GLP_OFF;
+		io.sr_heur = GLP_OFF; /* every incumbent must pass the lazy rows */
+		io.fp_heur = GLP_OFF;
+		io.ps_heur = GLP_OFF;
+		io.br_tech = GLP_BR_DTH;
+		io.bt_tech = GLP_BT_BLB;
+		io.mip_gap = 0;
+		io.cb_func = callback;
+		io.cb_info = m;
+		if (m->deadline > 0)
+			io.tm_lim = (int)fmin(fmax(1, (m->deadline - now()) * 1000), (double)INT_MAX);
+		int irc = glp_intopt(m->lp, &io);
+		if (irc != 0 && irc != GLP_ETMLIM && irc != GLP_ESTOP && irc != GLP_ENOPFS && irc != GLP_ENODFS)
+			return consort__error(err, CONSORT_ESOLVER, "GLPK branch and cut failed (code %d)", irc);
+		int ms = glp_mip_status(m->lp);
+		if (ms == GLP_NOFEAS || irc == GLP_ENOPFS) {
+			res->status = CONSORT_STATUS_INFEASIBLE;
+			return 0;
+		}
+		if (ms == GLP_OPT || ms == GLP_FEAS) {
+			double *x = calloc((size_t)m->ncols + 1, sizeof(double));
+			res->assign = malloc((size_t)(m->n ? m->n : 1) * sizeof(int));
+			if (!x || !res->assign) {
+				free(x);
+				return consort__error_nomem(err);
+			}
+			for (int c = 1; c <= m->ncols; c++)
+				x[c] = glp_mip_col_val(m->lp, c);
+			res->k = decode(m, x, res->assign);
+			free(x);
+			if (res->k < 0)
+				return consort__error_nomem(err);
+			res->objective = consort__problem_objective(p, res->assign);
+			if (ms == GLP_OPT && irc == 0) {
+				res->status = CONSORT_STATUS_OPTIMAL;
+				res->bound = res->objective;
+			} else {
+				res->status = CONSORT_STATUS_FEASIBLE;
+				res->bound = fmax(m->bound, res->objective);
+			}
+			return 0;
+		}
+	}
+	/* Limit reached without an integer solution of GLPK's own. */
+	res->status = CONSORT_STATUS_STOPPED;
+	res->bound = m->bound;
+	return 0;
+}
+
+int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
+	const consort__ilp_options *o, consort_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	res->bound = HUGE_VAL;
+	model mm;
+	memset(&mm, 0, sizeof(mm));
+	mm.p = p;
+	mm.o = o;
+	mm.n = p->n;
+	mm.t0 = now();
+	mm.deadline = o->time_limit > 0 ? mm.t0 + o->time_limit : 0;
+	mm.bound = HUGE_VAL;
+	/* volatile: the pointer must survive a longjmp from GLPK's error hook. */
+	model *volatile m = &mm;
+	int rc;
+	jmp_buf env;
+	glp_term_out(GLP_OFF);
+	if (setjmp(env)) {
+		glp_error_hook(NULL, NULL);
+		model_free(m);
+		consort__ilp_result_dispose(res);
+		return consort__error(err, CONSORT_ESOLVER, "GLPK failed internally; the solve was abandoned");
+	}
+	glp_error_hook(glpk_hook, &env);
+	rc = solve_model(res, m, err);
+	res->cuts = m->cuts;
+	if (m->lp)
+		glp_delete_prob(m->lp);
+	glp_error_hook(NULL, NULL);
+	model_free(m);
+	if (rc < 0)
+		consort__ilp_result_dispose(res);
+	return rc;
+}
+
+/* ---- explaining infeasibility ---- */
+
+typedef enum { R_COUNT, R_EVERYONE, R_SIZE_MIN, R_SIZE_MAX, R_SEC_MIN, R_SEC_MAX, R_COVER,
+	R_TOGETHER, R_APART } rule_kind;
+
+typedef struct rule_item {
+	rule_kind kind;
+	int group; /* lot index, or 0 for the global rules without lots */
+	int idx;   /* sector, service or pair index */
+} rule_item;
+
+static consort__group *group_of(consort__problem *p, int g)
+{
+	return p->nlots ? &p->lot[g] : &p->global;
+}
+
+/* Every rule of p that restricts anything, as a list of items. */
+static int list_rules(rule_item **out, const consort__problem *p)
+{
+	int ngroups = p->nlots ? p->nlots : 1;
+	size_t cap = 2 + (size_t)ngroups * (2 + 2 * (size_t)p->nsec + (size_t)p->nserv) +
+		(size_t)p->ntogether + (size_t)p->napart;
+	rule_item *it = malloc(cap * sizeof(*it));
+	if (!it)
+		return -1;
+	int k = 0;
+	if (!p->nlots && (p->kmin > (p->everyone && p->n > 0 ? 1 : 0) || p->kmax < p->n))
+		it[k++] = (rule_item){R_COUNT, 0, 0};
+	if (p->everyone)
+		it[k++] = (rule_item){R_EVERYONE, 0, 0};
+	for (int g = 0; g < ngroups; g++) {
+		const consort__group *G = consort__problem_group(p, g);
+		if (G->size_min > 1)
+			it[k++] = (rule_item){R_SIZE_MIN, g, 0};
+		if (G->size_max < p->n)
+			it[k++] = (rule_item){R_SIZE_MAX, g, 0};
+		for (int s = 0; s < p->nsec; s++) {
+			if (G->sec_min[s] > 0)
+				it[k++] = (rule_item){R_SEC_MIN, g, s};
+			if (G->sec_max[s] < p->n)
+				it[k++] = (rule_item){R_SEC_MAX, g, s};
+		}
+		for (int c = 0; c < G->ncover; c++)
+			it[k++] = (rule_item){R_COVER, g, G->cover[c]};
+	}
+	for (int t = 0; t < p->ntogether; t++)
+		it[k++] = (rule_item){R_TOGETHER, 0, t};
+	for (int t = 0; t < p->napart; t++)
+		it[k++] = (rule_item){R_APART, 0, t};
+	*out = it;
+	return k;
+}
+
+static void relax(consort__problem *c, const rule_item *r)
+{
+	consort__group *G = group_of(c, r->group);
+	switch (r->kind) {
+	case R_COUNT:
+		c->kmin = c->everyone && c->n > 0 ? 1 : 0;
+		c->kmax = c->n;
+		break;
+	case R_EVERYONE:
+		c->everyone = 0;
+		if (!c->nlots && c->kmin == 1 && c->kmax == c->n)
+			c->kmin = 0;
+		break;
+	case R_SIZE_MIN: G->size_min = 1; break;
+	case R_SIZE_MAX: G->size_max = c->n; break;
+	case R_SEC_MIN: G->sec_min[r->idx] = 0; break;
+	case R_SEC_MAX: G->sec_max[r->idx] = c->n; break;
+	case R_COVER: {
+		int k = 0;
+		for (int t = 0; t < G->ncover; t++)
+			if (G->cover[t] != r->idx)
+				G->cover[k++] = G->cover[t];
+		G->ncover = k;
+		break;
+	}
+	case R_TOGETHER: c->together[r->idx][0] = -1; break;
+	case R_APART: c->apart[r->idx][0] = -1; break;
+	}
+}
+
+static int compact_pairs(int (*pairs)[2], int np)
+{
+	int k = 0;
+	for (int t = 0; t < np; t++)
+		if (pairs[t][0] >= 0) {
+			pairs[k][0] = pairs[t][0];
+			pairs[k][1] = pairs[t][1];
+			k++;
+		}
+	return k;
+}
+
+/* 1 infeasible, 0 feasible, 2 unknown (time), negative on error. */
+static int test_rules(const consort__problem *p, const rule_item *items, const unsigned char *dropped,
+	int nitems, double time_limit, consort_error *err)
+{
+	consort__problem *c = consort__problem_clone(p);
+	if (!c)
+		return consort__error_nomem(err);
+	for (int i = 0; i < nitems; i++)
+		if (dropped[i])
+			relax(c, &items[i]);
+	c->ntogether = compact_pairs(c->together, c->ntogether);
+	c->napart = compact_pairs(c->apart, c->napart);
+	consort__ilp_options o;
+	consort__ilp_options_init(&o);
+	o.feasibility = 1;
+	o.time_limit = time_limit;
+	consort__ilp_result res;
+	int rc = consort__ilp_solve(&res, c, &o, err);
+	consort__problem_free(c);
+	if (rc < 0)
+		return rc;
+	rc = res.status == CONSORT_STATUS_INFEASIBLE ? 1 : res.assign ? 0 : 2;
+	consort__ilp_result_dispose(&res);
+	return rc;
+}
+
+static char *describe_rule(const consort__problem *p, const rule_item *r)
+{
+	char where[96], buf[256];
+	const consort__group *G = consort__problem_group(p, r->group);
+	if (p->nlots)
+		snprintf(where, sizeof(where), "rules.lots[%s].", p->lot_name ? p->lot_name[r->group] : "?");
+	else
+		snprintf(where, sizeof(where), "rules.");
+	const char *sec = p->sector_name ? p->sector_name[r->idx] : "?";
+	switch (r->kind) {
+	case R_COUNT:
+		if (p->kmin == p->kmax)
+			snprintf(buf, sizeof(buf), "rules.consortia = %d", p->kmin);
+		else
+			snprintf(buf, sizeof(buf), "rules.consortia = %d..%d", p->kmin, p->kmax);
+		break;
+	case R_EVERYONE: snprintf(buf, sizeof(buf), "rules.everyone = true (%d participants)", p->n); break;
+	case R_SIZE_MIN: snprintf(buf, sizeof(buf), "%ssize.min = %d", where, G->size_min); break;
+	case R_SIZE_MAX: snprintf(buf, sizeof(buf), "%ssize.max = %d", where, G->size_max); break;
+	case R_SEC_MIN: snprintf(buf, sizeof(buf), "%ssectors.%s.min = %d", where, sec, G->sec_min[r->idx]); break;
+	case R_SEC_MAX: snprintf(buf, sizeof(buf), "%ssectors.%s.max = %d", where, sec, G->sec_max[r->idx]); break;
+	case R_COVER:
+		snprintf(buf, sizeof(buf), "%scover: %s", where, p->service_name ? p->service_name[r->idx] : "?");
+		break;
+	case R_TOGETHER:
+	case R_APART: {
+		const int *pr = r->kind == R_TOGETHER ? p->together[r->idx] : p->apart[r->idx];
+		const char *what = r->kind == R_TOGETHER ? "together" : "apart";
+		if (p->id)
+			snprintf(buf, sizeof(buf), "rules.%s: %s + %s", what, p->id[pr[0]], p->id[pr[1]]);
+		else
+			snprintf(buf, sizeof(buf), "rules.%s: %d + %d", what, pr[0], pr[1]);
+		break;
+	}
+	}
+	size_t len = strlen(buf) + 1;
+	char *s = malloc(len);
+	if (s)
+		memcpy(s, buf, len);
+	return s;
+}
+
+int consort__ilp_explain(char ***items_out, int *nitems_out, const consort__problem *p,
+	double time_limit, consort_error *err)
+{
+	*items_out = NULL;
+	*nitems_out = 0;
+	rule_item *items = NULL;
+	int n = list_rules(&items, p);
+	if (n < 0)
+		return consort__error_nomem(err);
+	unsigned char *dropped = calloc((size_t)n + 1, 1);
+	if (!dropped) {
+		free(items);
+		return consort__error_nomem(err);
+	}
+	double deadline = time_limit > 0 ? now() + time_limit : 0;
+	int rc = 0;
+	/* Deletion filter: drop each rule in turn; keep it dropped while the rest
+	 * stay infeasible. What is left clashes, and each of it is needed to clash
+	 * (unless the deadline cut the filter short). */
+	for (int i = 0; i < n; i++) {
+		double left = deadline > 0 ? deadline - now() : 0;
+		if (deadline > 0 && left <= 0)
+			break;
+		dropped[i] = 1;
+		int t = test_rules(p, items, dropped, n, deadline > 0 ? left : 0, err);
+		if (t < 0) {
+			rc = t;
+			break;
+		}
+		if (t != 1)
+			dropped[i] = 0;
+	}
+	char **out = rc == 0 ? calloc((size_t)n + 1, sizeof(char *)) : NULL;
+	int k = 0;
+	if (rc == 0 && !out)
+		rc = consort__error_nomem(err);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		if (dropped[i])
+			continue;
+		if (!(out[k] = describe_rule(p, &items[i]))) {
+			rc = consort__error_nomem(err);
+			break;
+		}
+		k++;
+	}
+	if (rc < 0) {
+		for (int i = 0; out && i < k; i++)
+			free(out[i]);
+		free(out);
+	} else {
+		*items_out = out;
+		*nitems_out = k;
+	}
+	free(items);
+	free(dropped);
+	return rc;
+}

@@ -1,0 +1,43 @@
+/* The exact engine: an integer program over pair variables with lazily
+ * generated triangle inequalities, solved by GLPK's branch and cut. */
+#ifndef CONSORT_SRC_ILP_H
+#define CONSORT_SRC_ILP_H
+
+#include "problem.h"
+#include "consort/proposal.h"
+
+typedef struct consort__ilp_options {
+	double time_limit;       /* seconds of wall time; <= 0: none */
+	const int *start;        /* a feasible assignment to start from, or NULL */
+	int start_k;
+	int feasibility;         /* 1: only decide whether a solution exists */
+	void (*progress)(double seconds, int has_incumbent, double incumbent, double bound, void *data);
+	void *progress_data;
+} consort__ilp_options;
+
+typedef struct consort__ilp_result {
+	consort_status status;   /* optimal, feasible, infeasible or stopped */
+	int *assign;             /* n entries when a solution exists (malloc'ed), else NULL */
+	int k;
+	double objective;
+	double bound;            /* proven upper bound; +inf when none */
+	long nodes;              /* branch-and-bound nodes */
+	long cuts;               /* lazy rows added */
+} consort__ilp_result;
+
+void consort__ilp_options_init(consort__ilp_options *o);
+void consort__ilp_result_dispose(consort__ilp_result *r);
+
+/* Solves p. Returns 0 with a result whatever its status, or CONSORT_ESOLVER
+ * (GLPK failed; its error hook turned an abort into this) / CONSORT_ENOMEM. */
+int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
+	const consort__ilp_options *o, consort_error *err);
+
+/* When p is infeasible: a small set of its rules that clash (a deletion filter
+ * over the rules: each is dropped in turn and kept only if the rest become
+ * feasible). Items are readable strings, malloc'ed; the caller frees each and
+ * the array. Stops early at the deadline (seconds; <= 0: none). */
+int consort__ilp_explain(char ***items, int *nitems, const consort__problem *p,
+	double time_limit, consort_error *err);
+
+#endif

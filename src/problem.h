@@ -1,0 +1,68 @@
+/* The optimization problem behind a session, in the form every engine uses:
+ * a symmetric weight matrix and the rules resolved to integer indexes.
+ * Engines (ILP, heuristic, the tests' brute force) share this and its checker. */
+#ifndef CONSORT_SRC_PROBLEM_H
+#define CONSORT_SRC_PROBLEM_H
+
+#include "consort/session.h"
+
+/* Constraints on one consortium, global rules already merged in. */
+typedef struct consort__group {
+	int size_min, size_max;  /* size_max <= n */
+	int *sec_min, *sec_max;  /* per sector index (nsec entries); sec_max <= n */
+	int ncover;
+	int *cover;              /* service indexes every such consortium must offer */
+} consort__group;
+
+typedef struct consort__problem {
+	int n;
+	double *w;               /* n*n, symmetric, zero diagonal */
+	const char **id;         /* participant ids, borrowed from the session (NULL without one) */
+
+	int nsec;
+	int *sector;             /* sector index of each participant */
+	const char **sector_name;/* borrowed from the session */
+
+	int nserv;               /* services named in any cover rule */
+	unsigned char *offers;   /* n*nserv: offers[i*nserv + c] != 0 when i offers c */
+	const char **service_name;
+
+	int kmin, kmax;          /* number of consortia; with lots kmin == kmax == nlots */
+	int everyone;            /* 1: every participant is placed */
+
+	int nlots;               /* 0: consortia are interchangeable and use `global` */
+	consort__group global;
+	consort__group *lot;     /* nlots groups: lot rules merged with the global ones */
+	const char **lot_name;
+
+	int ntogether, napart;
+	int (*together)[2];
+	int (*apart)[2];
+} consort__problem;
+
+/* Builds the problem from a session (weights from its scoring options). */
+int consort__problem_build(consort__problem **out, const consort_session *s, consort_error *err);
+
+/* Builds a problem directly from a weight matrix with no rules but `everyone`
+ * and free consortia count (benchmarks, tests). w is copied. */
+int consort__problem_from_weights(consort__problem **out, int n, const double *w, consort_error *err);
+
+void consort__problem_free(consort__problem *p);
+
+/* A deep copy (names stay borrowed); NULL when out of memory. */
+consort__problem *consort__problem_clone(const consort__problem *p);
+
+/* The constraints of consortium slot k (its lot's, or the global ones). */
+const consort__group *consort__problem_group(const consort__problem *p, int k);
+
+/* Checks a solution. assign[i] is the consortium of i in 0..k-1 or -1 for
+ * outside; with lots, consortium g is lot g and k == nlots. Every consortium
+ * 0..k-1 must be non-empty. Returns 1 when every rule holds; otherwise 0 and,
+ * when why is not NULL, a short description of the first violated rule. */
+int consort__problem_feasible(const consort__problem *p, const int *assign, int k,
+	char *why, size_t whylen);
+
+/* Objective of a solution: sum of w over pairs sharing a consortium. */
+double consort__problem_objective(const consort__problem *p, const int *assign);
+
+#endif

@@ -1,0 +1,225 @@
+/* consort_solve: runs the engines on a session and returns a checked proposal.
+ * auto: the heuristic finds an incumbent in milliseconds, then the exact engine
+ * proves it optimal (or improves it) within the time limit. */
+#include "consort/solve.h"
+#include "problem.h"
+#include "proposal.h"
+#include "heuristic.h"
+#include "ilp.h"
+#include "error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Above this size the exact engine is not tried by `auto`: its LP grows as n^2
+ * rows and n^3 candidate cuts and cannot prove anything within usual limits. */
+#define AUTO_EXACT_MAX_N 200
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void consort_solve_options_init(consort_solve_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->engine = CONSORT_ENGINE_AUTO;
+	opts->seed = 1;
+	opts->explain = 1;
+}
+
+/* Sum of the positive weights: no proposal can score more. */
+static double trivial_bound(const consort__problem *p)
+{
+	double b = 0;
+	for (int i = 0; i < p->n; i++)
+		for (int j = i + 1; j < p->n; j++)
+			if (p->w[i * p->n + j] > 0)
+				b += p->w[i * p->n + j];
+	return b;
+}
+
+typedef struct run {
+	const consort_solve_options *o;
+	double t0;
+	int has_inc;
+	double inc, bound;
+} run;
+
+static void report(run *r)
+{
+	if (!r->o->progress)
+		return;
+	consort_progress pr = {now() - r->t0, r->has_inc, r->inc, r->bound};
+	r->o->progress(&pr, r->o->progress_data);
+}
+
+static void heur_progress(double seconds, double best, void *data)
+{
+	run *r = data;
+	(void)seconds;
+	if (!r->has_inc || best > r->inc) {
+		r->has_inc = 1;
+		r->inc = best;
+	}
+	report(r);
+}
+
+static void ilp_progress(double seconds, int has_inc, double inc, double bound, void *data)
+{
+	run *r = data;
+	(void)seconds;
+	if (has_inc && (!r->has_inc || inc > r->inc)) {
+		r->has_inc = 1;
+		r->inc = inc;
+	}
+	if (bound < r->bound)
+		r->bound = bound;
+	report(r);
+}
+
+/* Budget of the heuristic: all of it alone; a slice before the exact engine. */
+static void heur_budget(consort__heur_options *h, const consort__problem *p, double limit, int alone)
+{
+	if (alone) {
+		h->time_limit = limit > 0 ? limit : 10;
+		return;
+	}
+	/* Small sessions: a fixed iteration budget keeps results reproducible. */
+	h->max_iters = 2000L + 200L * p->n;
+	h->time_limit = limit > 0 ? fmin(limit * 0.2, 5) : 5;
+}
+
+static int explain(consort_proposal *prop, const consort__problem *p, double limit, consort_error *err)
+{
+	char **items = NULL;
+	int nitems = 0;
+	int rc = consort__ilp_explain(&items, &nitems, p, limit, err);
+	for (int i = 0; i < nitems; i++) {
+		if (rc == 0)
+			rc = consort__proposal_add_conflict(prop, items[i], err);
+		free(items[i]);
+	}
+	free(items);
+	return rc;
+}
+
+int consort_solve(consort_proposal **out, const consort_session *s,
+	const consort_solve_options *opts, consort_error *err)
+{
+	*out = NULL;
+	consort_solve_options defaults;
+	if (!opts) {
+		consort_solve_options_init(&defaults);
+		opts = &defaults;
+	}
+	run r = {opts, now(), 0, 0, HUGE_VAL};
+	consort__problem *p = NULL;
+	int rc = consort__problem_build(&p, s, err);
+	if (rc < 0)
+		return rc;
+	r.bound = trivial_bound(p);
+
+	int n = p->n;
+	int *assign = malloc((size_t)(n ? n : 1) * sizeof(int));
+	if (!assign) {
+		consort__problem_free(p);
+		return consort__error_nomem(err);
+	}
+	consort_engine engine = opts->engine;
+	if (engine == CONSORT_ENGINE_AUTO && n > AUTO_EXACT_MAX_N)
+		engine = CONSORT_ENGINE_HEURISTIC;
+
+	/* 1. The heuristic: the incumbent (or the whole answer). */
+	consort__heur_options h;
+	consort__heur_options_init(&h);
+	h.seed = opts->seed;
+	h.progress = heur_progress;
+	h.progress_data = &r;
+	heur_budget(&h, p, opts->time_limit, engine == CONSORT_ENGINE_HEURISTIC);
+	int k = 0;
+	double obj = 0;
+	int found = consort__heuristic_solve(p, &h, assign, &k, &obj, err);
+	if (found < 0)
+		goto fail;
+	if (found) {
+		r.has_inc = 1;
+		r.inc = obj;
+	}
+
+	consort_status status = found ? CONSORT_STATUS_FEASIBLE : CONSORT_STATUS_STOPPED;
+	const char *engine_name = "heuristic";
+	double bound = r.bound;
+
+	/* 2. The exact engine: proof, or a better proposal and a bound. */
+	if (engine != CONSORT_ENGINE_HEURISTIC) {
+		consort__ilp_options io;
+		consort__ilp_options_init(&io);
+		if (opts->time_limit > 0)
+			io.time_limit = fmax(0.001, opts->time_limit - (now() - r.t0));
+		io.start = found ? assign : NULL;
+		io.start_k = k;
+		io.progress = ilp_progress;
+		io.progress_data = &r;
+		consort__ilp_result res;
+		rc = consort__ilp_solve(&res, p, &io, err);
+		if (rc < 0)
+			goto fail;
+		engine_name = "exact";
+		bound = fmin(bound, res.bound);
+		if (res.status == CONSORT_STATUS_INFEASIBLE) {
+			status = CONSORT_STATUS_INFEASIBLE;
+		} else if (res.assign && (!found || res.objective >= obj)) {
+			memcpy(assign, res.assign, (size_t)n * sizeof(int));
+			k = res.k;
+			obj = res.objective;
+			found = 1;
+			status = res.status;
+		} else if (found && res.status == CONSORT_STATUS_OPTIMAL) {
+			status = CONSORT_STATUS_OPTIMAL; /* cannot happen: GLPK had our start */
+		}
+		if (found && status != CONSORT_STATUS_OPTIMAL && bound <= obj + 1e-9 * fmax(1, fabs(obj)))
+			status = CONSORT_STATUS_OPTIMAL;
+		consort__ilp_result_dispose(&res);
+	}
+	if (found && status == CONSORT_STATUS_OPTIMAL)
+		bound = obj;
+	if (found && bound < obj)
+		bound = obj;
+
+	consort_proposal *prop = NULL;
+	rc = consort__proposal_new(&prop, p, status, found ? assign : NULL, k, bound,
+		now() - r.t0, engine_name, err);
+	if (rc < 0)
+		goto fail;
+	if (status == CONSORT_STATUS_INFEASIBLE && opts->explain) {
+		double left = opts->time_limit > 0 ? opts->time_limit - (now() - r.t0) : 30;
+		rc = explain(prop, p, fmax(left, 1), err);
+		if (rc < 0) {
+			consort_proposal_free(prop);
+			goto fail;
+		}
+	}
+	/* The last guard: re-check every rule from the session itself. */
+	if (found) {
+		consort_error cerr;
+		if (consort_proposal_check(prop, s, &cerr) < 0) {
+			consort_proposal_free(prop);
+			rc = consort__error(err, CONSORT_EINTERNAL, "internal error: the proposal breaks a rule (%s)",
+				cerr.message);
+			goto fail;
+		}
+	}
+	free(assign);
+	consort__problem_free(p);
+	*out = prop;
+	return 0;
+fail:
+	free(assign);
+	consort__problem_free(p);
+	return rc;
+}

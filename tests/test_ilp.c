@@ -1,0 +1,164 @@
+/* The exact engine against brute force on random small problems of every rule
+ * kind: the same optimum (or both infeasible), a feasible assignment, a valid bound. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brute.h"
+#include "ilp.h"
+#include "randprob.h"
+
+static int quick(void)
+{
+	return getenv("CONSORT_TEST_QUICK") != NULL;
+}
+
+/* Solves one problem both ways and compares; returns 1 if feasible. */
+static int compare_one(unsigned seed, int n, int mask)
+{
+	consort__problem *p = randprob_make(seed, n, mask);
+	assert_non_null(p);
+	int bassign[BRUTE_MAX_N], bk = 0;
+	double best = 0;
+	int feasible = brute_solve(p, bassign, &bk, &best);
+	assert_true(feasible >= 0);
+
+	consort__ilp_options o;
+	consort__ilp_options_init(&o);
+	consort__ilp_result res;
+	consort_error err;
+	if (consort__ilp_solve(&res, p, &o, &err) != 0)
+		fail_msg("seed %u n %d [%s]: %s", seed, n, randprob_describe(mask), err.message);
+	if (!feasible) {
+		if (res.status != CONSORT_STATUS_INFEASIBLE)
+			fail_msg("seed %u n %d [%s]: brute force says infeasible, ILP says %d (obj %g)", seed, n,
+				randprob_describe(mask), res.status, res.objective);
+	} else {
+		if (res.status != CONSORT_STATUS_OPTIMAL)
+			fail_msg("seed %u n %d [%s]: status %d, expected optimal %g", seed, n,
+				randprob_describe(mask), res.status, best);
+		char why[200] = "";
+		if (!consort__problem_feasible(p, res.assign, res.k, why, sizeof(why)))
+			fail_msg("seed %u n %d [%s]: ILP assignment breaks a rule: %s", seed, n,
+				randprob_describe(mask), why);
+		double obj = consort__problem_objective(p, res.assign);
+		if (fabs(obj - best) > 1e-6 || fabs(res.objective - best) > 1e-6 || fabs(res.bound - best) > 1e-6)
+			fail_msg("seed %u n %d [%s]: ILP %g (bound %g), brute force %g", seed, n,
+				randprob_describe(mask), obj, res.bound, best);
+	}
+	consort__ilp_result_dispose(&res);
+	consort__problem_free(p);
+	return feasible;
+}
+
+/* Every rule kind on its own, then random mixes. */
+static void test_against_brute_force(void **state)
+{
+	(void)state;
+	int kinds[] = {0, RP_K_FIXED, RP_K_RANGE, RP_SIZE, RP_SECTOR, RP_COVER, RP_TOGETHER, RP_APART,
+		RP_OPTIONAL, RP_LOTS, RP_REAL};
+	int per_kind = quick() ? 6 : 25, mixes = quick() ? 60 : 300;
+	int feasible = 0, total = 0;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (int t = 0; t < per_kind; t++, total++)
+			feasible += compare_one(1000u * (unsigned)k + (unsigned)t, 4 + t % 5, kinds[k]);
+	for (int t = 0; t < mixes; t++, total++)
+		feasible += compare_one(50000u + (unsigned)t, 4 + t % 5, randprob_mask(7919u * (unsigned)t + 1));
+	print_message("%d problems, %d feasible, %d infeasible: all agree with brute force\n",
+		total, feasible, total - feasible);
+	/* Both outcomes must be exercised, or the comparison proves little. */
+	assert_true(feasible > total / 5);
+	assert_true(total - feasible > total / 20);
+}
+
+/* A start assignment is accepted and the result is still proved optimal. */
+static void test_start_incumbent(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 20; seed++) {
+		consort__problem *p = randprob_make(seed, 8, RP_K_FIXED | RP_SECTOR);
+		int a[BRUTE_MAX_N], k;
+		double best;
+		if (brute_solve(p, a, &k, &best) != 1) {
+			consort__problem_free(p);
+			continue;
+		}
+		consort__ilp_options o;
+		consort__ilp_options_init(&o);
+		o.start = a;
+		o.start_k = k;
+		consort__ilp_result res;
+		assert_int_equal(consort__ilp_solve(&res, p, &o, NULL), 0);
+		assert_int_equal(res.status, CONSORT_STATUS_OPTIMAL);
+		assert_true(fabs(res.objective - best) < 1e-6);
+		consort__ilp_result_dispose(&res);
+		consort__problem_free(p);
+	}
+}
+
+/* A planted partition of 40 is recovered and proved optimal. */
+static void test_planted(void **state)
+{
+	(void)state;
+	int truth[40];
+	consort__problem *p = randprob_planted(3, 40, 5, truth);
+	consort__ilp_options o;
+	consort__ilp_options_init(&o);
+	consort__ilp_result res;
+	assert_int_equal(consort__ilp_solve(&res, p, &o, NULL), 0);
+	assert_int_equal(res.status, CONSORT_STATUS_OPTIMAL);
+	assert_int_equal(res.k, 5);
+	for (int i = 0; i < 40; i++)
+		for (int j = 0; j < 40; j++)
+			assert_int_equal(truth[i] == truth[j], res.assign[i] == res.assign[j]);
+	consort__ilp_result_dispose(&res);
+	consort__problem_free(p);
+}
+
+/* Explanations: every infeasible problem gets a non-empty list, and each item
+ * names a rule kind the problem has. */
+static void test_explain(void **state)
+{
+	(void)state;
+	int explained = 0;
+	for (unsigned seed = 0; seed < (quick() ? 40u : 150u); seed++) {
+		int mask = randprob_mask(seed * 31u + 7);
+		consort__problem *p = randprob_make(seed + 90000u, 6, mask);
+		int a[BRUTE_MAX_N], k;
+		double best;
+		if (brute_solve(p, a, &k, &best) != 0) {
+			consort__problem_free(p);
+			continue;
+		}
+		char **items;
+		int nitems;
+		assert_int_equal(consort__ilp_explain(&items, &nitems, p, 0, NULL), 0);
+		assert_true(nitems >= 1);
+		for (int i = 0; i < nitems; i++) {
+			assert_non_null(strstr(items[i], "rules."));
+			free(items[i]);
+		}
+		free(items);
+		explained++;
+		consort__problem_free(p);
+	}
+	assert_true(explained > 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_against_brute_force),
+		cmocka_unit_test(test_start_incumbent),
+		cmocka_unit_test(test_planted),
+		cmocka_unit_test(test_explain),
+	};
+	return cmocka_run_group_tests_name("ilp", tests, NULL, NULL);
+}
