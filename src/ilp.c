@@ -31,7 +31,11 @@ typedef struct model {
 	glp_prob *lp;
 	int n, ncols;
 	int col_p, col_r, col_l; /* first column of each family, 0 when absent */
+	int col_u;               /* slot-used columns (slots without lots) */
+	int nslots;              /* assignment slots: the lots, or kmax consortia when few */
 	int kcuts;               /* separate "at most kmax consortia" inequalities */
+	int tmax;                /* largest set in those inequalities */
+	int branching;           /* GLPK branching rule */
 	double *x;               /* LP values, 1-based */
 	int *ind;                /* row buffers, 1-based */
 	double *val;
@@ -145,20 +149,29 @@ static void row_neighbours(model *m, row *r, int i, const unsigned char *sel, si
  * or with lots sum_g bound_g * l_ig. */
 static void row_bound_term(model *m, row *r, int i, const int *per_lot, int global, double sign)
 {
-	const consort__problem *p = m->p;
-	if (p->nlots)
-		for (int g = 0; g < p->nlots; g++)
-			row_add(m, r, m->col_l + i * p->nlots + g, sign * per_lot[g]);
+	if (m->nslots)
+		for (int g = 0; g < m->nslots; g++)
+			row_add(m, r, m->col_l + i * m->nslots + g, sign * per_lot[g]);
 	else
 		row_add_placed(m, r, i, sign * global);
 }
 
+/* The rules of slot g (a lot's, or the global ones). */
+static const consort__group *slot_group(const model *m, int g)
+{
+	return m->p->nlots ? &m->p->lot[g] : &m->p->global;
+}
+
+static int slot_count(const model *m)
+{
+	return m->nslots ? m->nslots : 1;
+}
+
 static void add_size_rows(model *m, int *lo_g, int *hi_g)
 {
-	const consort__problem *p = m->p;
 	int need_lo = 0, need_hi = m->col_p != 0;
-	for (int g = 0; g < (p->nlots ? p->nlots : 1); g++) {
-		const consort__group *G = consort__problem_group(p, g);
+	for (int g = 0; g < slot_count(m); g++) {
+		const consort__group *G = slot_group(m, g);
 		lo_g[g] = G->size_min - 1;
 		hi_g[g] = G->size_max - 1;
 		need_lo |= lo_g[g] > 0;
@@ -183,13 +196,12 @@ static void add_size_rows(model *m, int *lo_g, int *hi_g)
 static void add_sector_rows(model *m, int *lo_g, int *hi_g, unsigned char *in_sec)
 {
 	const consort__problem *p = m->p;
-	int ngroups = p->nlots ? p->nlots : 1;
 	for (int s = 0; s < p->nsec; s++) {
 		int members = 0, need_lo = 0, need_hi = 0;
 		for (int i = 0; i < m->n; i++)
 			members += (in_sec[i] = p->sector[i] == s);
-		for (int g = 0; g < ngroups; g++) {
-			const consort__group *G = consort__problem_group(p, g);
+		for (int g = 0; g < slot_count(m); g++) {
+			const consort__group *G = slot_group(m, g);
 			lo_g[g] = G->sec_min[s];
 			hi_g[g] = G->sec_max[s];
 			need_lo |= lo_g[g] > 0;
@@ -223,11 +235,10 @@ static int group_covers(const consort__group *G, int c)
 static void add_cover_rows(model *m, int *req_g)
 {
 	const consort__problem *p = m->p;
-	int ngroups = p->nlots ? p->nlots : 1;
 	for (int c = 0; c < p->nserv; c++) {
 		int any = 0;
-		for (int g = 0; g < ngroups; g++)
-			any |= req_g[g] = group_covers(consort__problem_group(p, g), c);
+		for (int g = 0; g < slot_count(m); g++)
+			any |= req_g[g] = group_covers(slot_group(m, g), c);
 		if (!any)
 			continue;
 		for (int i = 0; i < m->n; i++) {
@@ -274,23 +285,40 @@ static void add_count_rows(model *m)
 	row_commit(m, &r, p->kmin == p->kmax ? GLP_FX : GLP_DB, p->kmin, p->kmax);
 }
 
-static void add_lot_rows(model *m)
+/* A slot's column for participant i. */
+static int xcol(const model *m, int i, int g)
+{
+	return m->col_l + i * m->nslots + g;
+}
+
+/* Slot k's "used" term: the column u_k, or the constant 1 for a lot. */
+static void row_add_used(model *m, row *r, int g, double coef)
+{
+	if (m->col_u)
+		row_add(m, r, m->col_u + g, coef);
+	else
+		r->constant += coef;
+}
+
+/* The assignment of participants to slots (lots, or few interchangeable
+ * consortia) and its link to the pair variables. */
+static void add_slot_rows(model *m)
 {
 	const consort__problem *p = m->p;
-	int n = m->n, L = p->nlots;
+	int n = m->n, L = m->nslots;
 	row r;
 	for (int i = 0; i < n; i++) {
 		r = (row){0};
 		for (int g = 0; g < L; g++)
-			row_add(m, &r, m->col_l + i * L + g, 1);
+			row_add(m, &r, xcol(m, i, g), 1);
 		row_add_placed(m, &r, i, -1);
 		row_commit(m, &r, GLP_FX, 0, 0);
 	}
-	/* y_ij = 1 exactly when i and j are in the same lot. */
+	/* y_ij = 1 exactly when i and j are in the same slot. */
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++)
 			for (int g = 0; g < L; g++) {
-				int y = pair_col(n, i, j), li = m->col_l + i * L + g, lj = m->col_l + j * L + g;
+				int y = pair_col(n, i, j), li = xcol(m, i, g), lj = xcol(m, j, g);
 				r = (row){0};
 				row_add(m, &r, y, 1);
 				row_add(m, &r, li, -1);
@@ -307,51 +335,116 @@ static void add_lot_rows(model *m)
 				row_add(m, &r, lj, 1);
 				row_commit(m, &r, GLP_UP, 0, 1);
 			}
-	/* Each lot's rules once more in aggregate form: redundant, but they tighten the LP. */
+	/* Each slot's rules in aggregate form (times u_k: an unused slot is empty). */
 	for (int g = 0; g < L; g++) {
-		const consort__group *G = &p->lot[g];
+		const consort__group *G = slot_group(m, g);
 		r = (row){0};
 		for (int i = 0; i < n; i++)
-			row_add(m, &r, m->col_l + i * L + g, 1);
-		row_commit(m, &r, GLP_DB, G->size_min > 1 ? G->size_min : 1, G->size_max);
+			row_add(m, &r, xcol(m, i, g), 1);
+		row_add_used(m, &r, g, -(G->size_min > 1 ? G->size_min : 1));
+		row_commit(m, &r, GLP_LO, 0, 0);
+		r = (row){0};
+		for (int i = 0; i < n; i++)
+			row_add(m, &r, xcol(m, i, g), 1);
+		row_add_used(m, &r, g, -G->size_max);
+		row_commit(m, &r, GLP_UP, 0, 0);
 		for (int s = 0; s < p->nsec; s++) {
-			r = (row){0};
+			int members = 0;
 			for (int i = 0; i < n; i++)
-				if (p->sector[i] == s)
-					row_add(m, &r, m->col_l + i * L + g, 1);
-			if (G->sec_min[s] > 0 || G->sec_max[s] < r.nnz)
-				row_commit(m, &r, G->sec_min[s] == G->sec_max[s] ? GLP_FX : GLP_DB,
-					G->sec_min[s], G->sec_max[s]);
+				members += p->sector[i] == s;
+			if (G->sec_min[s] > 0) {
+				r = (row){0};
+				for (int i = 0; i < n; i++)
+					if (p->sector[i] == s)
+						row_add(m, &r, xcol(m, i, g), 1);
+				row_add_used(m, &r, g, -G->sec_min[s]);
+				row_commit(m, &r, GLP_LO, 0, 0);
+			}
+			if (G->sec_max[s] < members) {
+				r = (row){0};
+				for (int i = 0; i < n; i++)
+					if (p->sector[i] == s)
+						row_add(m, &r, xcol(m, i, g), 1);
+				row_commit(m, &r, GLP_UP, 0, G->sec_max[s]);
+			}
 		}
 		for (int k = 0; k < G->ncover; k++) {
 			r = (row){0};
 			for (int i = 0; i < n; i++)
 				if (p->offers[i * p->nserv + G->cover[k]])
-					row_add(m, &r, m->col_l + i * L + g, 1);
-			row_commit(m, &r, GLP_LO, 1, 0);
+					row_add(m, &r, xcol(m, i, g), 1);
+			row_add_used(m, &r, g, -1);
+			row_commit(m, &r, GLP_LO, 0, 0);
 		}
 	}
+	if (!m->col_u)
+		return;
+	/* Interchangeable slots: x_ik <= u_k, used slots first, at least kmin used,
+	 * and labels in order of first members (no symmetric copies): i may open
+	 * slot k only if a lower-indexed participant is in slot k-1. */
+	r = (row){0};
+	for (int g = 0; g < L; g++)
+		row_add(m, &r, m->col_u + g, 1);
+	row_commit(m, &r, GLP_LO, p->kmin, 0);
+	for (int g = 0; g + 1 < L; g++) {
+		r = (row){0};
+		row_add(m, &r, m->col_u + g, 1);
+		row_add(m, &r, m->col_u + g + 1, -1);
+		row_commit(m, &r, GLP_LO, 0, 0);
+	}
+	for (int i = 0; i < n; i++)
+		for (int g = 0; g < L; g++) {
+			if (g > i) {
+				glp_set_col_bnds(m->lp, xcol(m, i, g), GLP_FX, 0, 0);
+				continue;
+			}
+			r = (row){0};
+			row_add(m, &r, xcol(m, i, g), 1);
+			row_add(m, &r, m->col_u + g, -1);
+			row_commit(m, &r, GLP_UP, 0, 0);
+			if (g == 0)
+				continue;
+			r = (row){0};
+			row_add(m, &r, xcol(m, i, g), 1);
+			for (int j = 0; j < i; j++)
+				row_add(m, &r, xcol(m, j, g - 1), -1);
+			row_commit(m, &r, GLP_UP, 0, 0);
+		}
 }
 
 /* ---- the model ---- */
+
+/* Slot (assignment) variables for interchangeable consortia: they exclude
+ * symmetric copies and branch on who goes where, but measured slower than the
+ * pair formulation on workshop sessions (bench/README.md), so they are used
+ * for lots only unless CONSORT_ILP_SLOTS=1 asks for them. The other knobs
+ * below exist for the same measurements. */
+#define SLOT_KMAX 0
 
 static int build_model(model *m)
 {
 	const consort__problem *p = m->p;
 	int n = m->n, npairs = n * (n - 1) / 2;
+	const char *force = getenv("CONSORT_ILP_SLOTS"); /* "0"/"1": for measurements */
+	int use_slots = p->nlots > 0 ||
+		(p->kmax < n && p->kmax >= 1 && (force ? force[0] == '1' : p->kmax <= SLOT_KMAX));
+	m->nslots = p->nlots ? p->nlots : use_slots ? p->kmax : 0;
 	m->ncols = npairs;
 	m->col_p = p->everyone ? 0 : (m->ncols += n, m->ncols - n + 1);
-	int need_reps = !p->nlots && (p->kmin > (p->everyone && n > 0 ? 1 : 0) || p->kmax < n);
+	int need_reps = !use_slots && (p->kmin > (p->everyone && n > 0 ? 1 : 0) || p->kmax < n);
 	m->col_r = need_reps ? (m->ncols += n, m->ncols - n + 1) : 0;
-	m->col_l = p->nlots ? (m->ncols += n * p->nlots, m->ncols - n * p->nlots + 1) : 0;
-	m->kcuts = p->kmax < n && p->kmax >= 1;
+	m->col_l = m->nslots ? (m->ncols += n * m->nslots, m->ncols - n * m->nslots + 1) : 0;
+	m->col_u = use_slots && !p->nlots ? (m->ncols += m->nslots, m->ncols - m->nslots + 1) : 0;
+	m->kcuts = p->kmax < n && p->kmax >= 1 && !getenv("CONSORT_ILP_NOKCUTS");
+	const char *tm = getenv("CONSORT_ILP_TMAX"), *br = getenv("CONSORT_ILP_BRANCH");
+	m->tmax = tm ? atoi(tm) : p->kmax + 1;
+	m->branching = br && atoi(br) >= GLP_BR_FFV && atoi(br) <= GLP_BR_PCH ? atoi(br) : GLP_BR_MFV;
 
 	size_t len = (size_t)(m->ncols > n ? m->ncols : n) + 2;
 	m->x = calloc(len, sizeof(double));
 	m->ind = calloc(len, sizeof(int));
 	m->val = calloc(len, sizeof(double));
-	int ngroups = p->nlots ? p->nlots : 1;
-	int *lo = calloc((size_t)ngroups, sizeof(int)), *hi = calloc((size_t)ngroups, sizeof(int));
+	int *lo = calloc((size_t)slot_count(m), sizeof(int)), *hi = calloc((size_t)slot_count(m), sizeof(int));
 	unsigned char *sel = calloc((size_t)n + 1, 1);
 	if (!m->x || !m->ind || !m->val || !lo || !hi || !sel) {
 		free(lo);
@@ -364,8 +457,15 @@ static int build_model(model *m)
 	glp_set_obj_dir(lp, GLP_MAX);
 	if (m->ncols)
 		glp_add_cols(lp, m->ncols);
-	for (int c = 1; c <= m->ncols; c++)
-		glp_set_col_kind(lp, c, GLP_BV);
+	for (int c = 1; c <= m->ncols; c++) {
+		/* With slots the pairs follow from the assignment: only slots branch. */
+		if (use_slots && c <= npairs) {
+			glp_set_col_kind(lp, c, GLP_CV);
+			glp_set_col_bnds(lp, c, GLP_DB, 0, 1);
+		} else {
+			glp_set_col_kind(lp, c, GLP_BV);
+		}
+	}
 	if (!m->o->feasibility)
 		for (int i = 0; i < n; i++)
 			for (int j = i + 1; j < n; j++)
@@ -386,8 +486,8 @@ static int build_model(model *m)
 	add_cover_rows(m, lo);
 	if (need_reps)
 		add_count_rows(m);
-	if (p->nlots)
-		add_lot_rows(m);
+	if (m->nslots)
+		add_slot_rows(m);
 	free(lo);
 	free(hi);
 	free(sel);
@@ -483,6 +583,70 @@ static int separate_kcliques(model *m, int *q)
 	return 0;
 }
 
+/* Fewest pairs that share a consortium when t participants are split over at
+ * most K consortia (balanced split; Turán's theorem on the complement). */
+static double turan_pairs(int t, int K)
+{
+	int q = t / K, r = t % K;
+	return (double)r * (q + 1) * q / 2 + (double)(K - r) * q * (q - 1) / 2;
+}
+
+/* Greedy set from start s: repeatedly add the participant with the smallest
+ * y-sum to the set. Returns the size with the largest violation of
+ * sum_{pairs in Q} y >= turan_pairs(|Q|, K), 0 if none; fills q. */
+static int turan_grow(model *m, int s, int stop_at, int *q, double *acc, unsigned char *in, double *viol)
+{
+	int n = m->n, K = m->p->kmax, best_t = 0;
+	double sum = 0, best = EPS;
+	memset(in, 0, (size_t)n);
+	q[0] = s;
+	in[s] = 1;
+	for (int v = 0; v < n; v++)
+		acc[v] = v == s ? 0 : m->x[pair_col(n, s, v)];
+	for (int t = 2; t <= n && (stop_at == 0 || t <= stop_at); t++) {
+		int pick = -1;
+		for (int v = 0; v < n; v++)
+			if (!in[v] && (pick < 0 || acc[v] < acc[pick]))
+				pick = v;
+		sum += acc[pick];
+		q[t - 1] = pick;
+		in[pick] = 1;
+		for (int v = 0; v < n; v++)
+			if (!in[v])
+				acc[v] += m->x[pair_col(n, pick, v)];
+		double vt = turan_pairs(t, K) - sum;
+		if (vt > best) {
+			best = vt;
+			best_t = t;
+		}
+	}
+	*viol = best;
+	return best_t;
+}
+
+/* Turán cuts (everyone placed): type 4, i = start, j = set size. */
+static int separate_turan(model *m, int *q, double *acc, unsigned char *in)
+{
+	for (int s = 0; s < m->n; s++) {
+		double viol;
+		int t = turan_grow(m, s, m->tmax, q, acc, in, &viol);
+		if (t > 0 && cand_push(m, s, t, 0, 4, viol) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void commit_turan(model *m, int s, int t, int *q, double *acc, unsigned char *in)
+{
+	double viol;
+	turan_grow(m, s, t, q, acc, in, &viol);
+	row r = {0};
+	for (int a = 0; a < t; a++)
+		for (int b = a + 1; b < t; b++)
+			row_add(m, &r, pair_col(m->n, q[a], q[b]), 1);
+	row_commit(m, &r, GLP_LO, turan_pairs(t, m->p->kmax), 0);
+}
+
 static void commit_kclique(model *m, int s, int *q)
 {
 	const consort__problem *p = m->p;
@@ -524,31 +688,49 @@ static int separate(model *m)
 	if (separate_triangles(m) < 0)
 		return -1;
 	int *q = NULL;
+	double *acc = NULL;
+	unsigned char *in = NULL;
+	int rc = 0;
 	if (m->kcuts) {
-		q = malloc((size_t)(m->p->kmax + 2) * sizeof(int));
-		if (!q || separate_kcliques(m, q) < 0) {
-			free(q);
-			return -1;
-		}
+		q = malloc((size_t)(n + 2) * sizeof(int));
+		acc = malloc((size_t)(n + 1) * sizeof(double));
+		in = malloc((size_t)n + 1);
+		if (!q || !acc || !in)
+			rc = -1;
+		else if (m->p->everyone)
+			rc = separate_turan(m, q, acc, in);
+		else
+			rc = separate_kcliques(m, q);
 	}
-	qsort(m->cand, (size_t)m->ncand, sizeof(*m->cand), cand_cmp);
-	int limit = MAX_CUTS_PER_ROUND(n), added = 0;
-	for (int c = 0; c < m->ncand && added < limit; c++, added++) {
-		struct cand *cd = &m->cand[c];
-		if (cd->type == 3) {
-			commit_kclique(m, cd->i, q);
-			continue;
+	int added = 0;
+	if (rc == 0) {
+		qsort(m->cand, (size_t)m->ncand, sizeof(*m->cand), cand_cmp);
+		int limit = MAX_CUTS_PER_ROUND(n);
+		for (int c = 0; c < m->ncand && added < limit; c++, added++) {
+			struct cand *cd = &m->cand[c];
+			if (cd->type == 3) {
+				commit_kclique(m, cd->i, q);
+				continue;
+			}
+			if (cd->type == 4) {
+				commit_turan(m, cd->i, cd->j, q, acc, in);
+				continue;
+			}
+			int a = cd->type == 0 ? cd->i : cd->type == 1 ? cd->j : cd->k; /* apex */
+			int b = cd->type == 0 ? cd->j : cd->i;
+			int e = cd->type == 2 ? cd->j : cd->k;
+			row r = {0};
+			row_add(m, &r, pair_col(n, a, b), 1);
+			row_add(m, &r, pair_col(n, a, e), 1);
+			row_add(m, &r, pair_col(n, b, e), -1);
+			row_commit(m, &r, GLP_UP, 0, 1);
 		}
-		int a = cd->type == 0 ? cd->i : cd->type == 1 ? cd->j : cd->k; /* apex */
-		int b = cd->type == 0 ? cd->j : cd->i;
-		int e = cd->type == 2 ? cd->j : cd->k;
-		row r = {0};
-		row_add(m, &r, pair_col(n, a, b), 1);
-		row_add(m, &r, pair_col(n, a, e), 1);
-		row_add(m, &r, pair_col(n, b, e), -1);
-		row_commit(m, &r, GLP_UP, 0, 1);
 	}
 	free(q);
+	free(acc);
+	free(in);
+	if (rc < 0)
+		return -1;
 	m->cuts += added;
 	return added;
 }
@@ -571,10 +753,26 @@ static int decode(const model *m, const double *x, int *assign)
 		for (int i = 0; i < n; i++) {
 			assign[i] = -1;
 			for (int g = 0; g < p->nlots; g++)
-				if (x[m->col_l + i * p->nlots + g] > 0.5)
+				if (x[xcol(m, i, g)] > 0.5)
 					assign[i] = g;
 		}
 		return p->nlots;
+	}
+	if (m->nslots) {
+		/* Interchangeable slots: relabel in order of first members. */
+		int label[64], k = 0;
+		for (int g = 0; g < m->nslots && g < 64; g++)
+			label[g] = -1;
+		for (int i = 0; i < n; i++) {
+			assign[i] = -1;
+			for (int g = 0; g < m->nslots; g++)
+				if (x[xcol(m, i, g)] > 0.5) {
+					if (label[g] < 0)
+						label[g] = k++;
+					assign[i] = label[g];
+				}
+		}
+		return k;
 	}
 	int *parent = malloc((size_t)(n ? n : 1) * sizeof(int));
 	if (!parent)
@@ -610,11 +808,31 @@ static int decode(const model *m, const double *x, int *assign)
 }
 
 /* Column values of an assignment (for the starting incumbent); x is 1-based. */
-static void encode(const model *m, const int *assign, double *x)
+static void encode(const model *m, const int *assign_in, double *x)
 {
 	const consort__problem *p = m->p;
 	int n = m->n;
 	memset(x, 0, (size_t)(m->ncols + 1) * sizeof(double));
+	int *assign = malloc((size_t)(n ? n : 1) * sizeof(int));
+	int *label = malloc((size_t)(n ? n : 1) * sizeof(int));
+	if (!assign || !label) {
+		free(assign);
+		free(label);
+		return;
+	}
+	/* Interchangeable slots are labelled in order of first members. */
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		label[i] = -1;
+	for (int i = 0; i < n; i++) {
+		int a = assign_in[i];
+		if (a >= 0 && !p->nlots && label[a] < 0)
+			label[a] = k++;
+		assign[i] = a < 0 || p->nlots ? a : label[a];
+	}
+	if (m->col_u)
+		for (int g = 0; g < k && g < m->nslots; g++)
+			x[m->col_u + g] = 1;
 	for (int i = 0; i < n; i++) {
 		if (assign[i] < 0)
 			continue;
@@ -631,9 +849,11 @@ static void encode(const model *m, const int *assign, double *x)
 		}
 		if (m->col_r)
 			x[m->col_r + i] = rep;
-		if (m->col_l)
-			x[m->col_l + i * p->nlots + assign[i]] = 1;
+		if (m->col_l && assign[i] < m->nslots)
+			x[xcol(m, i, assign[i])] = 1;
 	}
+	free(assign);
+	free(label);
 }
 
 /* ---- branch and cut ---- */
@@ -758,6 +978,7 @@ static int solve_model(consort__ilp_result *res, model *m, consort_error *err)
 		return 0;
 	}
 	m->bound = lp_bound;
+	res->root_bound = lp_bound;
 	if (rc == 0) {
 		glp_iocp io;
 		glp_init_iocp(&io);
@@ -766,7 +987,9 @@ static int solve_model(consort__ilp_result *res, model *m, consort_error *err)
 		io.sr_heur = GLP_OFF; /* every incumbent must pass the lazy rows */
 		io.fp_heur = GLP_OFF;
 		io.ps_heur = GLP_OFF;
-		io.br_tech = GLP_BR_DTH;
+		/* Most-fractional branching and best-bound search measured best on
+		 * workshop sessions; GLPK's generic cuts only slowed the LPs down. */
+		io.br_tech = m->branching;
 		io.bt_tech = GLP_BT_BLB;
 		io.mip_gap = 0;
 		io.cb_func = callback;

@@ -21,7 +21,7 @@ typedef struct consort__ilp_result {
 	int k;
 	double objective;
 	double bound;            /* proven upper bound; +inf when none */
-	long nodes;              /* branch-and-bound nodes */
+	double root_bound;       /* LP bound after the root cutting-plane loop */
 	long cuts;               /* lazy rows added */
 } consort__ilp_result;
 

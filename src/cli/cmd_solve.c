@@ -1,0 +1,353 @@
+/* `consort solve`: read a session (or a benchmark file), apply option
+ * overrides, run the optimizer and write the proposal as text or JSON. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void cli_solve_help(FILE *out)
+{
+	fprintf(out,
+		"usage: consort solve SESSION.json [options]\n"
+		"\n"
+		"Proposes consortia that maximize the sum of pair weights inside them\n"
+		"(formats.md section 2) while meeting every rule, and proves the result\n"
+		"optimal with an integer program solved by GLPK when it can.\n"
+		"\n"
+		"Output:\n"
+		"  --format text|json     readable text (default) or consort-proposal/1 JSON\n"
+		"  -o, --output FILE      write there (atomically) instead of standard output\n"
+		"  -q, --quiet            no progress lines on standard error\n"
+		"\n"
+		"Solving:\n"
+		"  --time-limit SECONDS   stop after this long with the best proposal found\n"
+		"                         (default 60; 0 = no limit)\n"
+		"  --engine auto|exact|heuristic\n"
+		"                         auto (default): heuristic start, then GLPK proves it;\n"
+		"                         exact: the same, always running GLPK;\n"
+		"                         heuristic: local search only (large sessions; no proof)\n"
+		"  --seed N               seed of the heuristic (default 1)\n"
+		"  --no-explain           when infeasible, do not search for the clashing rules\n"
+		"\n"
+		"Input:\n"
+		"  --input-format session|cplib|mdgp|auto\n"
+		"                         session JSON (default), or a benchmark file: CP-Lib\n"
+		"                         clique partitioning or MDGPLIB grouping (formats.md\n"
+		"                         section 5); auto tells them apart by content\n"
+		"  --rules RULES.json     replace the session's rules (and scoring, if given)\n"
+		"\n"
+		"Rule overrides (applied after --rules):\n"
+		"  --consortia K|MIN..MAX|free   number of consortia (MAX may be left out)\n"
+		"  --size MIN..MAX        members per consortium (MAX may be left out)\n"
+		"  --everyone yes|no      no: participants may stay outside every consortium\n"
+		"\n"
+		"Scoring overrides:\n"
+		"  --combine mean|min     how the two directions of a pair combine\n"
+		"  --neutral X            the score that means indifferent\n"
+		"  --unmet X              pair score when neither direction was rated\n"
+		"  --normalize none|rater correct each rater's leniency first\n"
+		"\n"
+		"Exit status: 0 a proposal was found (optimal or feasible); 1 the rules\n"
+		"cannot be met (infeasible) or no proposal within the time limit; 2 usage or\n"
+		"input error; 3 internal error.\n"
+		"\n"
+		"Examples:\n"
+		"  consort solve examples/pirkanmaa-2018.json\n"
+		"  consort solve session.json --consortia 2..3 --size 4..8 --format json -o proposal.json\n"
+		"  consort solve ../shared/bench/cplib/ABR/cetacea.txt --input-format auto\n");
+}
+
+typedef struct solve_args {
+	const char *session;
+	const char *output;
+	const char *rules;
+	int json, quiet, explain;
+	double time_limit;
+	unsigned long seed;
+	consort_engine engine;
+	int input; /* -1 session, else consort_bench_format */
+	const char *consortia, *size, *everyone;
+	const char *combine, *neutral, *unmet, *normalize;
+} solve_args;
+
+enum {
+	OPT_FORMAT = 256, OPT_TIME, OPT_ENGINE, OPT_SEED, OPT_NOEXPLAIN, OPT_INPUT, OPT_RULES,
+	OPT_CONSORTIA, OPT_SIZE, OPT_EVERYONE, OPT_COMBINE, OPT_NEUTRAL, OPT_UNMET, OPT_NORMALIZE
+};
+
+static const struct option long_options[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, 'o'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"time-limit", required_argument, NULL, OPT_TIME},
+	{"engine", required_argument, NULL, OPT_ENGINE},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"no-explain", no_argument, NULL, OPT_NOEXPLAIN},
+	{"input-format", required_argument, NULL, OPT_INPUT},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"consortia", required_argument, NULL, OPT_CONSORTIA},
+	{"size", required_argument, NULL, OPT_SIZE},
+	{"everyone", required_argument, NULL, OPT_EVERYONE},
+	{"combine", required_argument, NULL, OPT_COMBINE},
+	{"neutral", required_argument, NULL, OPT_NEUTRAL},
+	{"unmet", required_argument, NULL, OPT_UNMET},
+	{"normalize", required_argument, NULL, OPT_NORMALIZE},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("consort: solve: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see 'consort help solve')\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+static int parse_args(solve_args *a, int argc, char **argv)
+{
+	memset(a, 0, sizeof(*a));
+	a->time_limit = 60;
+	a->seed = 1;
+	a->explain = 1;
+	a->input = -1;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":o:qh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h': cli_solve_help(stdout); return -1;
+		case 'o': a->output = optarg; break;
+		case 'q': a->quiet = 1; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				a->json = 1;
+			else if (strcmp(optarg, "text") != 0)
+				return usage_error("--format must be text or json, not '%s'", optarg);
+			break;
+		case OPT_TIME:
+			if (cli_parse_seconds(optarg, &a->time_limit) != 0)
+				return usage_error("--time-limit: '%s' is not a number of seconds", optarg);
+			break;
+		case OPT_ENGINE:
+			if (strcmp(optarg, "auto") == 0)
+				a->engine = CONSORT_ENGINE_AUTO;
+			else if (strcmp(optarg, "exact") == 0)
+				a->engine = CONSORT_ENGINE_EXACT;
+			else if (strcmp(optarg, "heuristic") == 0)
+				a->engine = CONSORT_ENGINE_HEURISTIC;
+			else
+				return usage_error("--engine must be auto, exact or heuristic, not '%s'", optarg);
+			break;
+		case OPT_SEED: {
+			char *end;
+			a->seed = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || optarg[0] == '-')
+				return usage_error("--seed: '%s' is not a non-negative integer", optarg);
+			break;
+		}
+		case OPT_NOEXPLAIN: a->explain = 0; break;
+		case OPT_INPUT:
+			if (strcmp(optarg, "session") == 0)
+				a->input = -1;
+			else if (strcmp(optarg, "auto") == 0)
+				a->input = CONSORT_BENCH_AUTO;
+			else if (strcmp(optarg, "cplib") == 0)
+				a->input = CONSORT_BENCH_CPLIB;
+			else if (strcmp(optarg, "mdgp") == 0)
+				a->input = CONSORT_BENCH_MDGP;
+			else
+				return usage_error("--input-format must be session, cplib, mdgp or auto, not '%s'", optarg);
+			break;
+		case OPT_RULES: a->rules = optarg; break;
+		case OPT_CONSORTIA: a->consortia = optarg; break;
+		case OPT_SIZE: a->size = optarg; break;
+		case OPT_EVERYONE: a->everyone = optarg; break;
+		case OPT_COMBINE: a->combine = optarg; break;
+		case OPT_NEUTRAL: a->neutral = optarg; break;
+		case OPT_UNMET: a->unmet = optarg; break;
+		case OPT_NORMALIZE: a->normalize = optarg; break;
+		case ':': return usage_error("%s needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("%s", optind >= argc ? "expected a SESSION.json" : "expected exactly one SESSION.json");
+	a->session = argv[optind];
+	return 0;
+}
+
+static int parse_number(const char *text, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+	if (end == text || *end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Applies the rule and scoring overrides; returns an exit code. */
+static int apply_overrides(consort_session *s, const solve_args *a)
+{
+	consort_error err;
+	consort_error_clear(&err);
+	if (a->rules && consort_session_load_rules(s, a->rules, &err) < 0)
+		return cli_fail(&err);
+	if (a->consortia) {
+		int min, max;
+		if (strcmp(a->consortia, "free") == 0)
+			consort_session_clear_consortia(s);
+		else if (cli_parse_range(a->consortia, &min, &max) != 0)
+			return usage_error("--consortia: '%s' is not K, MIN..MAX or free", a->consortia);
+		else if (consort_session_set_consortia(s, min, max, &err) < 0)
+			return cli_fail(&err);
+	}
+	if (a->size) {
+		int min, max;
+		if (cli_parse_range(a->size, &min, &max) != 0)
+			return usage_error("--size: '%s' is not MIN..MAX", a->size);
+		if (consort_session_set_size(s, min, max, &err) < 0)
+			return cli_fail(&err);
+	}
+	if (a->everyone) {
+		if (strcmp(a->everyone, "yes") == 0 || strcmp(a->everyone, "true") == 0)
+			consort_session_set_everyone(s, 1);
+		else if (strcmp(a->everyone, "no") == 0 || strcmp(a->everyone, "false") == 0)
+			consort_session_set_everyone(s, 0);
+		else
+			return usage_error("--everyone must be yes or no, not '%s'", a->everyone);
+	}
+	if (a->combine || a->neutral || a->unmet || a->normalize) {
+		consort_scoring sc = consort_session_scoring(s);
+		if (a->combine) {
+			if (strcmp(a->combine, "mean") == 0)
+				sc.combine = CONSORT_COMBINE_MEAN;
+			else if (strcmp(a->combine, "min") == 0)
+				sc.combine = CONSORT_COMBINE_MIN;
+			else
+				return usage_error("--combine must be mean or min, not '%s'", a->combine);
+		}
+		if (a->normalize) {
+			if (strcmp(a->normalize, "none") == 0)
+				sc.normalize = CONSORT_NORMALIZE_NONE;
+			else if (strcmp(a->normalize, "rater") == 0)
+				sc.normalize = CONSORT_NORMALIZE_RATER;
+			else
+				return usage_error("--normalize must be none or rater, not '%s'", a->normalize);
+		}
+		if (a->neutral) {
+			double old_neutral = sc.neutral;
+			if (parse_number(a->neutral, &sc.neutral) != 0)
+				return usage_error("--neutral: '%s' is not a number", a->neutral);
+			/* unmet follows neutral unless it was given */
+			if (!a->unmet && sc.unmet == old_neutral)
+				sc.unmet = sc.neutral;
+		}
+		if (a->unmet && parse_number(a->unmet, &sc.unmet) != 0)
+			return usage_error("--unmet: '%s' is not a number", a->unmet);
+		if (consort_session_set_scoring(s, &sc, &err) < 0)
+			return cli_fail(&err);
+	}
+	return CLI_EXIT_OK;
+}
+
+typedef struct progress_state {
+	double last;
+	int tty, printed;
+} progress_state;
+
+/* Progress on stderr for long runs: after the first second, at most once a
+ * second on a terminal (one line, rewritten), every 10 s otherwise. */
+static void on_progress(const consort_progress *pr, void *data)
+{
+	progress_state *ps = data;
+	double every = ps->tty ? 1.0 : 10.0;
+	if (pr->seconds < 1.0 || pr->seconds - ps->last < every)
+		return;
+	ps->last = pr->seconds;
+	char best[32] = "none yet", bound[32] = "none";
+	if (pr->has_incumbent)
+		snprintf(best, sizeof(best), "%.6g", pr->incumbent);
+	if (isfinite(pr->bound))
+		snprintf(bound, sizeof(bound), "%.6g", pr->bound);
+	fprintf(stderr, "%s  %6.1f s   best %s   bound %s%s", ps->tty ? "\r" : "", pr->seconds, best, bound,
+		ps->tty ? "   " : "\n");
+	ps->printed = 1;
+}
+
+static int load_input(consort_session **s, const solve_args *a)
+{
+	consort_error err;
+	consort_error_clear(&err);
+	int rc = a->input < 0 ? consort_session_load(s, a->session, &err)
+		: consort_bench_load(s, a->session, (consort_bench_format)a->input, &err);
+	return rc < 0 ? cli_fail(&err) : CLI_EXIT_OK;
+}
+
+int cli_solve(int argc, char **argv)
+{
+	solve_args a;
+	int rc = parse_args(&a, argc, argv);
+	if (rc != 0)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	consort_session *s = NULL;
+	if ((rc = load_input(&s, &a)) != CLI_EXIT_OK)
+		return rc;
+	if ((rc = apply_overrides(s, &a)) != CLI_EXIT_OK) {
+		consort_session_free(s);
+		return rc;
+	}
+	consort_solve_options opts;
+	consort_solve_options_init(&opts);
+	opts.time_limit = a.time_limit;
+	opts.seed = a.seed;
+	opts.engine = a.engine;
+	opts.explain = a.explain;
+	progress_state ps = {0, isatty(2), 0};
+	if (!a.quiet) {
+		opts.progress = on_progress;
+		opts.progress_data = &ps;
+	}
+	consort_proposal *p = NULL;
+	consort_error err;
+	consort_error_clear(&err);
+	rc = consort_solve(&p, s, &opts, &err);
+	if (ps.printed && ps.tty)
+		fputc('\n', stderr);
+	if (rc < 0) {
+		consort_session_free(s);
+		return cli_fail(&err);
+	}
+	char *text = NULL;
+	rc = a.json ? consort_proposal_to_json(&text, p, s, &err) : consort_proposal_to_text(&text, p, s, &err);
+	int exit_code;
+	if (rc < 0) {
+		exit_code = cli_fail(&err);
+	} else {
+		exit_code = cli_output(a.output, text);
+		if (exit_code == CLI_EXIT_OK) {
+			consort_status st = consort_proposal_status(p);
+			if (st == CONSORT_STATUS_INFEASIBLE || st == CONSORT_STATUS_STOPPED)
+				exit_code = CLI_EXIT_NOSOLUTION;
+		}
+	}
+	free(text);
+	consort_proposal_free(p);
+	consort_session_free(s);
+	return exit_code;
+}

@@ -1,0 +1,277 @@
+/* consort_solve on random sessions with every rule kind, against an oracle that
+ * shares nothing with the engines' rule handling: it enumerates every
+ * assignment and keeps those consort_proposal_check accepts (which re-reads
+ * the rules from the session itself). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consort.h"
+#include "problem.h"
+#include "proposal.h"
+
+static unsigned rnd(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 16) & 0x7fff;
+}
+
+static int quick(void)
+{
+	return getenv("CONSORT_TEST_QUICK") != NULL;
+}
+
+static const char *SECTORS[] = {"association", "firm", "public"};
+static const char *SERVICES[] = {"cleaning", "coaching", "kitchen"};
+
+/* Appends a random group rule body (size, sectors, cover) to buf. */
+static void group_rules(char *buf, size_t len, unsigned *s, int n)
+{
+	size_t at = strlen(buf);
+	if (rnd(s) % 2) {
+		int min = 1 + (int)(rnd(s) % 3), max = min + (int)(rnd(s) % 3);
+		at += (size_t)snprintf(buf + at, len - at, "\"size\": {\"min\": %d, \"max\": %d}, ", min, max);
+	}
+	if (rnd(s) % 2) {
+		const char *sec = SECTORS[rnd(s) % 2];
+		int min = (int)(rnd(s) % 2), max = min + 1 + (int)(rnd(s) % (unsigned)n);
+		at += (size_t)snprintf(buf + at, len - at, "\"sectors\": {\"%s\": {\"min\": %d, \"max\": %d}}, ",
+			sec, min, max);
+	}
+	if (rnd(s) % 3 == 0)
+		at += (size_t)snprintf(buf + at, len - at, "\"cover\": [\"%s\"], ", SERVICES[rnd(s) % 3]);
+	/* strip a trailing ", " */
+	if (at >= 2 && buf[at - 2] == ',')
+		buf[at - 2] = '\0';
+}
+
+/* A random session with n participants and random rules; NULL if the rules
+ * happened to be refused by the reader (counted by the caller). */
+static consort_session *random_session(unsigned seed, int n, char *rules, size_t rlen)
+{
+	unsigned s = seed * 2654435761u + 1;
+	consort_session *ss;
+	consort_error err;
+	assert_int_equal(consort_session_new(&ss, &err), 0);
+	for (int i = 0; i < n; i++) {
+		char id[8];
+		const char *offers[3];
+		size_t no = 0;
+		for (int k = 0; k < 3; k++)
+			if (rnd(&s) % 3 == 0)
+				offers[no++] = SERVICES[k];
+		snprintf(id, sizeof(id), "p%d", i);
+		assert_int_equal(consort_session_add_participant(ss, id, NULL, SECTORS[rnd(&s) % 3], offers, no, &err), 0);
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++) {
+			if (i == j || rnd(&s) % 5 == 0)
+				continue;
+			char a[8], b[8];
+			snprintf(a, sizeof(a), "p%d", i);
+			snprintf(b, sizeof(b), "p%d", j);
+			double score = 1 + (double)(rnd(&s) % 9) / 2.0;
+			assert_int_equal(consort_session_add_rating(ss, a, b, score, &err), 0);
+		}
+	consort_scoring sc = consort_session_scoring(ss);
+	sc.combine = rnd(&s) % 3 == 0 ? CONSORT_COMBINE_MIN : CONSORT_COMBINE_MEAN;
+	sc.normalize = rnd(&s) % 4 == 0 ? CONSORT_NORMALIZE_RATER : CONSORT_NORMALIZE_NONE;
+	assert_int_equal(consort_session_set_scoring(ss, &sc, &err), 0);
+
+	/* Rules as JSON, read by the session reader. */
+	int a = (int)(rnd(&s) % (unsigned)n), b = (a + 1 + (int)(rnd(&s) % (unsigned)(n - 1))) % n;
+	int c = (int)(rnd(&s) % (unsigned)n), d = (c + 1 + (int)(rnd(&s) % (unsigned)(n - 1))) % n;
+	int same = (a == c && b == d) || (a == d && b == c);
+	snprintf(rules, rlen, "{");
+	if (rnd(&s) % 4 == 0) {
+		int nl = 2 + (int)(rnd(&s) % 2);
+		strcat(rules, "\"lots\": [");
+		for (int l = 0; l < nl; l++) {
+			size_t at = strlen(rules);
+			snprintf(rules + at, rlen - at, "%s{\"name\": \"L%d\", ", l ? ", " : "", l);
+			group_rules(rules, rlen, &s, n);
+			strcat(rules, "}");
+		}
+		strcat(rules, "], ");
+	} else if (rnd(&s) % 2) {
+		size_t at = strlen(rules);
+		if (rnd(&s) % 2)
+			snprintf(rules + at, rlen - at, "\"consortia\": %d, ", 1 + (int)(rnd(&s) % 3));
+		else
+			snprintf(rules + at, rlen - at, "\"consortia\": {\"min\": %d, \"max\": %d}, ",
+				1 + (int)(rnd(&s) % 2), 2 + (int)(rnd(&s) % 2));
+	}
+	if (rnd(&s) % 2)
+		group_rules(rules, rlen, &s, n), strcat(rules, ", ");
+	if (rnd(&s) % 3 == 0) {
+		size_t at = strlen(rules);
+		snprintf(rules + at, rlen - at, "\"together\": [[\"p%d\", \"p%d\"]], ", a, b);
+	}
+	if (rnd(&s) % 3 == 0 && !same) {
+		size_t at = strlen(rules);
+		snprintf(rules + at, rlen - at, "\"apart\": [[\"p%d\", \"p%d\"]], ", c, d);
+	}
+	if (rnd(&s) % 3 == 0)
+		strcat(rules, "\"everyone\": false, ");
+	size_t at = strlen(rules);
+	while (at > 1 && (rules[at - 1] == ' ' || rules[at - 1] == ','))
+		rules[--at] = '\0';
+	strcat(rules, "}");
+	if (consort_session_parse_rules(ss, rules, strlen(rules), "rules.json", &err) < 0) {
+		consort_session_free(ss);
+		return NULL;
+	}
+	return ss;
+}
+
+/* The oracle: every labelling (restricted growth strings, or lots), checked by
+ * consort_proposal_check. Returns 1 and *best when any passes. */
+static int oracle(const consort_session *s, double *best)
+{
+	consort__problem *p;
+	assert_int_equal(consort__problem_build(&p, s, NULL), 0);
+	int n = p->n, lots = p->nlots, optional = !p->everyone;
+	int a[16], found = 0;
+	for (int i = 0; i < n; i++)
+		a[i] = optional ? -1 : 0;
+	for (;;) {
+		/* labels used: with lots all L; else 0..max */
+		int k = lots;
+		int canon = 1;
+		if (!lots) {
+			int maxl = -1;
+			for (int i = 0; i < n && canon; i++) {
+				if (a[i] > maxl + 1)
+					canon = 0; /* not a restricted growth string */
+				if (a[i] > maxl)
+					maxl = a[i];
+			}
+			k = maxl + 1;
+		}
+		if (canon) {
+			consort_proposal *prop;
+			if (consort__proposal_new(&prop, p, CONSORT_STATUS_FEASIBLE, a, k, HUGE_VAL, 0, "oracle", NULL) == 0) {
+				if (consort_proposal_check(prop, s, NULL) == 0) {
+					double v = consort_proposal_objective(prop);
+					if (!found || v > *best)
+						*best = v;
+					found = 1;
+				}
+				consort_proposal_free(prop);
+			}
+		}
+		/* next labelling: digits from -optional .. (lots ? L-1 : n-1) */
+		int top = lots ? lots - 1 : n - 1, i = n - 1;
+		while (i >= 0 && a[i] == top) {
+			a[i] = optional ? -1 : 0;
+			i--;
+		}
+		if (i < 0)
+			break;
+		a[i]++;
+	}
+	consort__problem_free(p);
+	return found;
+}
+
+static void test_sessions_against_oracle(void **state)
+{
+	(void)state;
+	int total = quick() ? 120 : 500, feasible = 0, infeasible = 0, refused = 0;
+	char rules[2048];
+	for (int t = 0; t < total; t++) {
+		int n = 3 + t % 4;
+		consort_session *s = random_session((unsigned)t + 1, n, rules, sizeof(rules));
+		if (!s) {
+			refused++;
+			continue;
+		}
+		double best = 0;
+		int ok = oracle(s, &best);
+		consort_solve_options o;
+		consort_solve_options_init(&o);
+		o.explain = (t % 10 == 0);
+		consort_proposal *p;
+		consort_error err;
+		if (consort_solve(&p, s, &o, &err) != 0)
+			fail_msg("session %d: %s (rules %s)", t, err.message, rules);
+		consort_status st = consort_proposal_status(p);
+		if (!ok) {
+			if (st != CONSORT_STATUS_INFEASIBLE)
+				fail_msg("session %d: oracle says infeasible, solve says %s (rules %s)", t,
+					consort_status_name(st), rules);
+			if (o.explain && consort_proposal_conflict_count(p) == 0)
+				fail_msg("session %d: infeasible without an explanation (rules %s)", t, rules);
+			infeasible++;
+		} else {
+			if (st != CONSORT_STATUS_OPTIMAL)
+				fail_msg("session %d: status %s, oracle optimum %g (rules %s)", t,
+					consort_status_name(st), best, rules);
+			if (fabs(consort_proposal_objective(p) - best) > 1e-6)
+				fail_msg("session %d: solve %g, oracle %g (rules %s)", t, consort_proposal_objective(p),
+					best, rules);
+			assert_int_equal(consort_proposal_check(p, s, &err), 0);
+			feasible++;
+		}
+		consort_proposal_free(p);
+		consort_session_free(s);
+	}
+	print_message("%d sessions: %d optimal as the oracle, %d infeasible as the oracle, %d rule sets refused\n",
+		total, feasible, infeasible, refused);
+	assert_true(feasible > total / 4);
+	assert_true(infeasible > total / 20);
+	assert_true(refused < total / 10);
+}
+
+/* The heuristic engine alone: always a proposal that meets the rules when one
+ * exists, never better than the optimum, and status "feasible" (no proof). */
+static void test_heuristic_engine(void **state)
+{
+	(void)state;
+	char rules[2048];
+	int hits = 0, tried = 0;
+	for (int t = 0; t < (quick() ? 60 : 200); t++) {
+		consort_session *s = random_session(7000u + (unsigned)t, 3 + t % 4, rules, sizeof(rules));
+		if (!s)
+			continue;
+		double best = 0;
+		int ok = oracle(s, &best);
+		consort_solve_options o;
+		consort_solve_options_init(&o);
+		o.engine = CONSORT_ENGINE_HEURISTIC;
+		o.time_limit = 0.05;
+		o.explain = 0;
+		consort_proposal *p;
+		assert_int_equal(consort_solve(&p, s, &o, NULL), 0);
+		consort_status st = consort_proposal_status(p);
+		if (ok) {
+			tried++;
+			assert_true(st == CONSORT_STATUS_FEASIBLE || st == CONSORT_STATUS_OPTIMAL);
+			assert_true(consort_proposal_objective(p) <= best + 1e-6);
+			assert_true(consort_proposal_bound(p) >= consort_proposal_objective(p) - 1e-6);
+			hits += fabs(consort_proposal_objective(p) - best) < 1e-6;
+		} else {
+			assert_true(st == CONSORT_STATUS_STOPPED);
+		}
+		consort_proposal_free(p);
+		consort_session_free(s);
+	}
+	print_message("heuristic engine: %d of %d feasible sessions at the optimum\n", hits, tried);
+	assert_true(hits * 10 >= tried * 9);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sessions_against_oracle),
+		cmocka_unit_test(test_heuristic_engine),
+	};
+	return cmocka_run_group_tests_name("solve", tests, NULL, NULL);
+}
