@@ -8,6 +8,8 @@
 #include "consort/proposal.h"
 #include "consort/solve.h"
 #include "consort/csv.h"
+#include "consort/schedule.h"
 #include "consort/bench.h"
+#include "consort/simulate.h"
 
 #endif

@@ -42,6 +42,7 @@ typedef struct model {
 	double t0, deadline;
 	long cuts;
 	int infeasible;          /* a row with no variables left cannot hold */
+	int kmin, kmax;          /* consortia count, tightened by counting */
 	int heur_done;
 	int has_inc;
 	double inc, bound;
@@ -255,7 +256,6 @@ static void add_cover_rows(model *m, int *req_g)
 /* Representatives r_i = 1 iff i is placed and no lower-indexed member shares its consortium. */
 static void add_count_rows(model *m)
 {
-	const consort__problem *p = m->p;
 	int n = m->n;
 	row r;
 	for (int i = 0; i < n; i++) {
@@ -282,7 +282,7 @@ static void add_count_rows(model *m)
 	r = (row){0};
 	for (int i = 0; i < n; i++)
 		row_add(m, &r, m->col_r + i, 1);
-	row_commit(m, &r, p->kmin == p->kmax ? GLP_FX : GLP_DB, p->kmin, p->kmax);
+	row_commit(m, &r, m->kmin == m->kmax ? GLP_FX : GLP_DB, m->kmin, m->kmax);
 }
 
 /* A slot's column for participant i. */
@@ -385,7 +385,7 @@ static void add_slot_rows(model *m)
 	r = (row){0};
 	for (int g = 0; g < L; g++)
 		row_add(m, &r, m->col_u + g, 1);
-	row_commit(m, &r, GLP_LO, p->kmin, 0);
+	row_commit(m, &r, GLP_LO, m->kmin, 0);
 	for (int g = 0; g + 1 < L; g++) {
 		r = (row){0};
 		row_add(m, &r, m->col_u + g, 1);
@@ -414,6 +414,49 @@ static void add_slot_rows(model *m)
 
 /* ---- the model ---- */
 
+/* Tightens the consortia count by counting (interchangeable consortia only):
+ * every consortium needs sec_min[s] members of sector s, a member offering each
+ * service it must cover, and size_min members; with everyone placed, the
+ * maxima bound the count from below. Catches pigeonhole clashes that branch and
+ * bound would need many nodes to prove. */
+static void tighten_count(model *m)
+{
+	const consort__problem *p = m->p;
+	const consort__group *G = &p->global;
+	int n = m->n;
+	m->kmin = p->kmin;
+	m->kmax = p->kmax;
+	if (p->nlots)
+		return;
+	int *count = calloc((size_t)(p->nsec + p->nserv + 1), sizeof(int));
+	if (!count)
+		return;
+	for (int i = 0; i < n; i++) {
+		count[p->sector[i]]++;
+		for (int c = 0; c < p->nserv; c++)
+			count[p->nsec + c] += p->offers[i * p->nserv + c] != 0;
+	}
+	if (G->size_min > 0 && n / G->size_min < m->kmax)
+		m->kmax = n / G->size_min;
+	for (int s = 0; s < p->nsec; s++) {
+		if (G->sec_min[s] > 0 && count[s] / G->sec_min[s] < m->kmax)
+			m->kmax = count[s] / G->sec_min[s];
+		if (p->everyone && count[s] > 0) {
+			int need = G->sec_max[s] > 0 ? (count[s] + G->sec_max[s] - 1) / G->sec_max[s] : n + 1;
+			if (need > m->kmin)
+				m->kmin = need;
+		}
+	}
+	for (int k = 0; k < G->ncover; k++)
+		if (count[p->nsec + G->cover[k]] < m->kmax)
+			m->kmax = count[p->nsec + G->cover[k]];
+	if (p->everyone && G->size_max > 0 && (n + G->size_max - 1) / G->size_max > m->kmin)
+		m->kmin = (n + G->size_max - 1) / G->size_max;
+	free(count);
+	if (m->kmin > m->kmax)
+		m->infeasible = 1;
+}
+
 /* Slot (assignment) variables for interchangeable consortia: they exclude
  * symmetric copies and branch on who goes where, but measured slower than the
  * pair formulation on workshop sessions (bench/README.md), so they are used
@@ -425,19 +468,20 @@ static int build_model(model *m)
 {
 	const consort__problem *p = m->p;
 	int n = m->n, npairs = n * (n - 1) / 2;
+	tighten_count(m);
 	const char *force = getenv("CONSORT_ILP_SLOTS"); /* "0"/"1": for measurements */
 	int use_slots = p->nlots > 0 ||
-		(p->kmax < n && p->kmax >= 1 && (force ? force[0] == '1' : p->kmax <= SLOT_KMAX));
-	m->nslots = p->nlots ? p->nlots : use_slots ? p->kmax : 0;
+		(m->kmax < n && m->kmax >= 1 && (force ? force[0] == '1' : m->kmax <= SLOT_KMAX));
+	m->nslots = p->nlots ? p->nlots : use_slots ? m->kmax : 0;
 	m->ncols = npairs;
 	m->col_p = p->everyone ? 0 : (m->ncols += n, m->ncols - n + 1);
-	int need_reps = !use_slots && (p->kmin > (p->everyone && n > 0 ? 1 : 0) || p->kmax < n);
+	int need_reps = !use_slots && (m->kmin > (p->everyone && n > 0 ? 1 : 0) || m->kmax < n);
 	m->col_r = need_reps ? (m->ncols += n, m->ncols - n + 1) : 0;
 	m->col_l = m->nslots ? (m->ncols += n * m->nslots, m->ncols - n * m->nslots + 1) : 0;
 	m->col_u = use_slots && !p->nlots ? (m->ncols += m->nslots, m->ncols - m->nslots + 1) : 0;
-	m->kcuts = p->kmax < n && p->kmax >= 1 && !getenv("CONSORT_ILP_NOKCUTS");
+	m->kcuts = m->kmax < n && m->kmax >= 1 && !getenv("CONSORT_ILP_NOKCUTS");
 	const char *tm = getenv("CONSORT_ILP_TMAX"), *br = getenv("CONSORT_ILP_BRANCH");
-	m->tmax = tm ? atoi(tm) : p->kmax + 1;
+	m->tmax = tm ? atoi(tm) : m->kmax + 1;
 	m->branching = br && atoi(br) >= GLP_BR_FFV && atoi(br) <= GLP_BR_PCH ? atoi(br) : GLP_BR_MFV;
 
 	size_t len = (size_t)(m->ncols > n ? m->ncols : n) + 2;
@@ -545,8 +589,7 @@ static int separate_triangles(model *m)
  * Greedy separation from every start vertex. Type 3; (i) is the start. */
 static int separate_kcliques(model *m, int *q)
 {
-	const consort__problem *p = m->p;
-	int n = m->n, K = p->kmax;
+	int n = m->n, K = m->kmax;
 	if (K + 1 > n)
 		return 0;
 	for (int s = 0; s < n; s++) {
@@ -596,7 +639,7 @@ static double turan_pairs(int t, int K)
  * sum_{pairs in Q} y >= turan_pairs(|Q|, K), 0 if none; fills q. */
 static int turan_grow(model *m, int s, int stop_at, int *q, double *acc, unsigned char *in, double *viol)
 {
-	int n = m->n, K = m->p->kmax, best_t = 0;
+	int n = m->n, K = m->kmax, best_t = 0;
 	double sum = 0, best = EPS;
 	memset(in, 0, (size_t)n);
 	q[0] = s;
@@ -644,13 +687,12 @@ static void commit_turan(model *m, int s, int t, int *q, double *acc, unsigned c
 	for (int a = 0; a < t; a++)
 		for (int b = a + 1; b < t; b++)
 			row_add(m, &r, pair_col(m->n, q[a], q[b]), 1);
-	row_commit(m, &r, GLP_LO, turan_pairs(t, m->p->kmax), 0);
+	row_commit(m, &r, GLP_LO, turan_pairs(t, m->kmax), 0);
 }
 
 static void commit_kclique(model *m, int s, int *q)
 {
-	const consort__problem *p = m->p;
-	int n = m->n, K = p->kmax, size = 1;
+	int n = m->n, K = m->kmax, size = 1;
 	q[0] = s;
 	while (size < K + 1) {
 		int best = -1;
@@ -990,7 +1032,8 @@ static int solve_model(consort__ilp_result *res, model *m, consort_error *err)
 		/* Most-fractional branching and best-bound search measured best on
 		 * workshop sessions; GLPK's generic cuts only slowed the LPs down. */
 		io.br_tech = m->branching;
-		io.bt_tech = GLP_BT_BLB;
+		/* Without an objective every node has the same bound: dive for a solution. */
+		io.bt_tech = m->o->feasibility ? GLP_BT_DFS : GLP_BT_BLB;
 		io.mip_gap = 0;
 		io.cb_func = callback;
 		io.cb_info = m;
@@ -1067,226 +1110,5 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	model_free(m);
 	if (rc < 0)
 		consort__ilp_result_dispose(res);
-	return rc;
-}
-
-/* ---- explaining infeasibility ---- */
-
-typedef enum { R_COUNT, R_EVERYONE, R_SIZE_MIN, R_SIZE_MAX, R_SEC_MIN, R_SEC_MAX, R_COVER,
-	R_TOGETHER, R_APART } rule_kind;
-
-typedef struct rule_item {
-	rule_kind kind;
-	int group; /* lot index, or 0 for the global rules without lots */
-	int idx;   /* sector, service or pair index */
-} rule_item;
-
-static consort__group *group_of(consort__problem *p, int g)
-{
-	return p->nlots ? &p->lot[g] : &p->global;
-}
-
-/* Every rule of p that restricts anything, as a list of items. */
-static int list_rules(rule_item **out, const consort__problem *p)
-{
-	int ngroups = p->nlots ? p->nlots : 1;
-	size_t cap = 2 + (size_t)ngroups * (2 + 2 * (size_t)p->nsec + (size_t)p->nserv) +
-		(size_t)p->ntogether + (size_t)p->napart;
-	rule_item *it = malloc(cap * sizeof(*it));
-	if (!it)
-		return -1;
-	int k = 0;
-	if (!p->nlots && (p->kmin > (p->everyone && p->n > 0 ? 1 : 0) || p->kmax < p->n))
-		it[k++] = (rule_item){R_COUNT, 0, 0};
-	if (p->everyone)
-		it[k++] = (rule_item){R_EVERYONE, 0, 0};
-	for (int g = 0; g < ngroups; g++) {
-		const consort__group *G = consort__problem_group(p, g);
-		if (G->size_min > 1)
-			it[k++] = (rule_item){R_SIZE_MIN, g, 0};
-		if (G->size_max < p->n)
-			it[k++] = (rule_item){R_SIZE_MAX, g, 0};
-		for (int s = 0; s < p->nsec; s++) {
-			if (G->sec_min[s] > 0)
-				it[k++] = (rule_item){R_SEC_MIN, g, s};
-			if (G->sec_max[s] < p->n)
-				it[k++] = (rule_item){R_SEC_MAX, g, s};
-		}
-		for (int c = 0; c < G->ncover; c++)
-			it[k++] = (rule_item){R_COVER, g, G->cover[c]};
-	}
-	for (int t = 0; t < p->ntogether; t++)
-		it[k++] = (rule_item){R_TOGETHER, 0, t};
-	for (int t = 0; t < p->napart; t++)
-		it[k++] = (rule_item){R_APART, 0, t};
-	*out = it;
-	return k;
-}
-
-static void relax(consort__problem *c, const rule_item *r)
-{
-	consort__group *G = group_of(c, r->group);
-	switch (r->kind) {
-	case R_COUNT:
-		c->kmin = c->everyone && c->n > 0 ? 1 : 0;
-		c->kmax = c->n;
-		break;
-	case R_EVERYONE:
-		c->everyone = 0;
-		if (!c->nlots && c->kmin == 1 && c->kmax == c->n)
-			c->kmin = 0;
-		break;
-	case R_SIZE_MIN: G->size_min = 1; break;
-	case R_SIZE_MAX: G->size_max = c->n; break;
-	case R_SEC_MIN: G->sec_min[r->idx] = 0; break;
-	case R_SEC_MAX: G->sec_max[r->idx] = c->n; break;
-	case R_COVER: {
-		int k = 0;
-		for (int t = 0; t < G->ncover; t++)
-			if (G->cover[t] != r->idx)
-				G->cover[k++] = G->cover[t];
-		G->ncover = k;
-		break;
-	}
-	case R_TOGETHER: c->together[r->idx][0] = -1; break;
-	case R_APART: c->apart[r->idx][0] = -1; break;
-	}
-}
-
-static int compact_pairs(int (*pairs)[2], int np)
-{
-	int k = 0;
-	for (int t = 0; t < np; t++)
-		if (pairs[t][0] >= 0) {
-			pairs[k][0] = pairs[t][0];
-			pairs[k][1] = pairs[t][1];
-			k++;
-		}
-	return k;
-}
-
-/* 1 infeasible, 0 feasible, 2 unknown (time), negative on error. */
-static int test_rules(const consort__problem *p, const rule_item *items, const unsigned char *dropped,
-	int nitems, double time_limit, consort_error *err)
-{
-	consort__problem *c = consort__problem_clone(p);
-	if (!c)
-		return consort__error_nomem(err);
-	for (int i = 0; i < nitems; i++)
-		if (dropped[i])
-			relax(c, &items[i]);
-	c->ntogether = compact_pairs(c->together, c->ntogether);
-	c->napart = compact_pairs(c->apart, c->napart);
-	consort__ilp_options o;
-	consort__ilp_options_init(&o);
-	o.feasibility = 1;
-	o.time_limit = time_limit;
-	consort__ilp_result res;
-	int rc = consort__ilp_solve(&res, c, &o, err);
-	consort__problem_free(c);
-	if (rc < 0)
-		return rc;
-	rc = res.status == CONSORT_STATUS_INFEASIBLE ? 1 : res.assign ? 0 : 2;
-	consort__ilp_result_dispose(&res);
-	return rc;
-}
-
-static char *describe_rule(const consort__problem *p, const rule_item *r)
-{
-	char where[96], buf[256];
-	const consort__group *G = consort__problem_group(p, r->group);
-	if (p->nlots)
-		snprintf(where, sizeof(where), "rules.lots[%s].", p->lot_name ? p->lot_name[r->group] : "?");
-	else
-		snprintf(where, sizeof(where), "rules.");
-	const char *sec = p->sector_name ? p->sector_name[r->idx] : "?";
-	switch (r->kind) {
-	case R_COUNT:
-		if (p->kmin == p->kmax)
-			snprintf(buf, sizeof(buf), "rules.consortia = %d", p->kmin);
-		else
-			snprintf(buf, sizeof(buf), "rules.consortia = %d..%d", p->kmin, p->kmax);
-		break;
-	case R_EVERYONE: snprintf(buf, sizeof(buf), "rules.everyone = true (%d participants)", p->n); break;
-	case R_SIZE_MIN: snprintf(buf, sizeof(buf), "%ssize.min = %d", where, G->size_min); break;
-	case R_SIZE_MAX: snprintf(buf, sizeof(buf), "%ssize.max = %d", where, G->size_max); break;
-	case R_SEC_MIN: snprintf(buf, sizeof(buf), "%ssectors.%s.min = %d", where, sec, G->sec_min[r->idx]); break;
-	case R_SEC_MAX: snprintf(buf, sizeof(buf), "%ssectors.%s.max = %d", where, sec, G->sec_max[r->idx]); break;
-	case R_COVER:
-		snprintf(buf, sizeof(buf), "%scover: %s", where, p->service_name ? p->service_name[r->idx] : "?");
-		break;
-	case R_TOGETHER:
-	case R_APART: {
-		const int *pr = r->kind == R_TOGETHER ? p->together[r->idx] : p->apart[r->idx];
-		const char *what = r->kind == R_TOGETHER ? "together" : "apart";
-		if (p->id)
-			snprintf(buf, sizeof(buf), "rules.%s: %s + %s", what, p->id[pr[0]], p->id[pr[1]]);
-		else
-			snprintf(buf, sizeof(buf), "rules.%s: %d + %d", what, pr[0], pr[1]);
-		break;
-	}
-	}
-	size_t len = strlen(buf) + 1;
-	char *s = malloc(len);
-	if (s)
-		memcpy(s, buf, len);
-	return s;
-}
-
-int consort__ilp_explain(char ***items_out, int *nitems_out, const consort__problem *p,
-	double time_limit, consort_error *err)
-{
-	*items_out = NULL;
-	*nitems_out = 0;
-	rule_item *items = NULL;
-	int n = list_rules(&items, p);
-	if (n < 0)
-		return consort__error_nomem(err);
-	unsigned char *dropped = calloc((size_t)n + 1, 1);
-	if (!dropped) {
-		free(items);
-		return consort__error_nomem(err);
-	}
-	double deadline = time_limit > 0 ? now() + time_limit : 0;
-	int rc = 0;
-	/* Deletion filter: drop each rule in turn; keep it dropped while the rest
-	 * stay infeasible. What is left clashes, and each of it is needed to clash
-	 * (unless the deadline cut the filter short). */
-	for (int i = 0; i < n; i++) {
-		double left = deadline > 0 ? deadline - now() : 0;
-		if (deadline > 0 && left <= 0)
-			break;
-		dropped[i] = 1;
-		int t = test_rules(p, items, dropped, n, deadline > 0 ? left : 0, err);
-		if (t < 0) {
-			rc = t;
-			break;
-		}
-		if (t != 1)
-			dropped[i] = 0;
-	}
-	char **out = rc == 0 ? calloc((size_t)n + 1, sizeof(char *)) : NULL;
-	int k = 0;
-	if (rc == 0 && !out)
-		rc = consort__error_nomem(err);
-	for (int i = 0; rc == 0 && i < n; i++) {
-		if (dropped[i])
-			continue;
-		if (!(out[k] = describe_rule(p, &items[i]))) {
-			rc = consort__error_nomem(err);
-			break;
-		}
-		k++;
-	}
-	if (rc < 0) {
-		for (int i = 0; out && i < k; i++)
-			free(out[i]);
-		free(out);
-	} else {
-		*items_out = out;
-		*nitems_out = k;
-	}
-	free(items);
-	free(dropped);
 	return rc;
 }

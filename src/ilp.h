@@ -33,11 +33,4 @@ void consort__ilp_result_dispose(consort__ilp_result *r);
 int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	const consort__ilp_options *o, consort_error *err);
 
-/* When p is infeasible: a small set of its rules that clash (a deletion filter
- * over the rules: each is dropped in turn and kept only if the rest become
- * feasible). Items are readable strings, malloc'ed; the caller frees each and
- * the array. Stops early at the deadline (seconds; <= 0: none). */
-int consort__ilp_explain(char ***items, int *nitems, const consort__problem *p,
-	double time_limit, consort_error *err);
-
 #endif

@@ -6,6 +6,7 @@
 #include "proposal.h"
 #include "heuristic.h"
 #include "ilp.h"
+#include "explain.h"
 #include "error.h"
 
 #include <math.h>
@@ -98,7 +99,7 @@ static int explain(consort_proposal *prop, const consort__problem *p, double lim
 {
 	char **items = NULL;
 	int nitems = 0;
-	int rc = consort__ilp_explain(&items, &nitems, p, limit, err);
+	int rc = consort__explain(&items, &nitems, p, limit, err);
 	for (int i = 0; i < nitems; i++) {
 		if (rc == 0)
 			rc = consort__proposal_add_conflict(prop, items[i], err);

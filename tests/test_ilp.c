@@ -13,6 +13,7 @@
 
 #include "brute.h"
 #include "ilp.h"
+#include "explain.h"
 #include "randprob.h"
 
 static int quick(void)
@@ -139,7 +140,7 @@ static void test_explain(void **state)
 		}
 		char **items;
 		int nitems;
-		assert_int_equal(consort__ilp_explain(&items, &nitems, p, 0, NULL), 0);
+		assert_int_equal(consort__explain(&items, &nitems, p, 0, NULL), 0);
 		assert_true(nitems >= 1);
 		for (int i = 0; i < nitems; i++) {
 			assert_non_null(strstr(items[i], "rules."));

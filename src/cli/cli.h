@@ -46,5 +46,9 @@ int cli_solve(int argc, char **argv);
 void cli_solve_help(FILE *out);
 int cli_import(int argc, char **argv);
 void cli_import_help(FILE *out);
+int cli_simulate(int argc, char **argv);
+void cli_simulate_help(FILE *out);
+int cli_schedule(int argc, char **argv);
+void cli_schedule_help(FILE *out);
 
 #endif

@@ -1,0 +1,294 @@
+/* Workshop-size benchmark (issue: consort core, "Targets"): simulated sessions
+ * of 10-60 participants with every rule kind, solved by consort_solve; and the
+ * baseline, glpsol on the hand-written all-triangle model bench/glpsol/workshop.mod.
+ *
+ *   build/bench/bench_workshop [--quick] [--no-glpsol] [--out DIR]
+ *
+ * Writes DIR/workshop.tsv (one row per solve) and DIR/glpsol.tsv, and prints a
+ * summary table (markdown) on stdout. */
+#include "consort.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef enum { V_SECTORS, V_COVER, V_PAIRS, V_SIZE, V_LOTS, V_OPTIONAL, V_UNSTRUCTURED, NVARIANTS } variant;
+static const char *VNAME[] = {"sectors", "cover", "pairs", "size", "lots", "optional", "unstructured"};
+
+/* The rules of a variant as JSON (consortia K and mixed sectors in all). */
+static void rules_json(char *buf, size_t len, variant v, int n, int K, const consort_session *s)
+{
+	const char *mix = "\"sectors\": {\"association\": {\"min\": 1}, \"firm\": {\"min\": 1}}";
+	const char *id0 = consort_session_participant(s, 0)->id, *id1 = consort_session_participant(s, 1)->id;
+	const char *id2 = consort_session_participant(s, 2)->id, *id3 = consort_session_participant(s, 3)->id;
+	switch (v) {
+	case V_SECTORS:
+	case V_UNSTRUCTURED:
+		snprintf(buf, len, "{\"consortia\": %d, %s}", K, mix);
+		break;
+	case V_COVER:
+		snprintf(buf, len, "{\"consortia\": %d, %s, \"cover\": [\"cleaning\", \"coaching\"]}", K, mix);
+		break;
+	case V_PAIRS:
+		snprintf(buf, len, "{\"consortia\": %d, %s, \"together\": [[\"%s\", \"%s\"]], "
+			"\"apart\": [[\"%s\", \"%s\"], [\"%s\", \"%s\"]]}", K, mix, id0, id1, id2, id3, id0, id3);
+		break;
+	case V_SIZE:
+		snprintf(buf, len, "{\"consortia\": %d, %s, \"size\": {\"min\": %d, \"max\": %d}}", K, mix,
+			n / K - 1 > 2 ? n / K - 1 : 2, (n + K - 1) / K + 1);
+		break;
+	case V_LOTS: {
+		size_t at = (size_t)snprintf(buf, len, "{%s, \"lots\": [", mix);
+		for (int g = 0; g < K; g++)
+			at += (size_t)snprintf(buf + at, len - at, "%s{\"name\": \"lot%d\", \"size\": {\"min\": %d, \"max\": %d}%s}",
+				g ? ", " : "", g + 1, 2 + g, n / K + 2 + g, g == 0 ? ", \"cover\": [\"cleaning\"]" : "");
+		snprintf(buf + at, len - at, "]}");
+		break;
+	}
+	case V_OPTIONAL:
+		snprintf(buf, len, "{\"consortia\": %d, %s, \"size\": {\"min\": 3}, \"everyone\": false}", K, mix);
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+static consort_session *make_session(variant v, int n, int K, unsigned seed, char *rules, size_t rlen)
+{
+	consort_simulate_options o;
+	consort_simulate_defaults(&o);
+	o.participants = n;
+	o.consortia = v == V_UNSTRUCTURED ? 1 : K;
+	o.seed = seed;
+	o.noise = v == V_UNSTRUCTURED ? 1.2 : 1.0;
+	o.bias = 0.5;
+	consort_session *s = NULL;
+	consort_error err;
+	if (consort_simulate(&s, NULL, &o, &err) < 0) {
+		fprintf(stderr, "simulate: %s\n", err.message);
+		exit(3);
+	}
+	rules_json(rules, rlen, v, n, K, s);
+	if (consort_session_parse_rules(s, rules, strlen(rules), "bench-rules", &err) < 0) {
+		fprintf(stderr, "rules %s: %s\n", rules, err.message);
+		exit(3);
+	}
+	return s;
+}
+
+/* ---- the glpsol baseline ---- */
+
+static int write_glpsol_data(const char *path, const consort_session *s, const char *rules_variant,
+	int K, const double *w)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	size_t n = consort_session_count(s);
+	fprintf(f, "data;\nparam n := %zu;\nparam K := %d;\nset S := association firm public;\n", n, K);
+	fprintf(f, "param secmin := association 1 firm 1;\nparam sector :=");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, " %zu %s", i + 1, consort_session_participant(s, i)->sector);
+	fprintf(f, ";\nset SERV := cleaning coaching;\n");
+	if (strcmp(rules_variant, "cover") == 0) {
+		fprintf(f, "set COVER := cleaning coaching;\nparam offers :=");
+		for (size_t i = 0; i < n; i++) {
+			const consort_participant *p = consort_session_participant(s, i);
+			for (size_t k = 0; k < p->noffers; k++)
+				if (strcmp(p->offers[k], "cleaning") == 0 || strcmp(p->offers[k], "coaching") == 0)
+					fprintf(f, " [%zu,%s] 1", i + 1, p->offers[k]);
+		}
+		fprintf(f, ";\n");
+	}
+	fprintf(f, "param w :=");
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (w[i * n + j] != 0)
+				fprintf(f, " [%zu,%zu] %.6g", i + 1, j + 1, w[i * n + j]);
+	fprintf(f, ";\nend;\n");
+	return fclose(f);
+}
+
+/* Runs glpsol; returns wall seconds, *objective from its output (NAN if none). */
+static double run_glpsol(const char *model, const char *data, double limit, double *objective, int *solved)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "glpsol --math %s --data %s --tmlim %d 2>&1", model, data, (int)limit);
+	double t0 = now();
+	FILE *p = popen(cmd, "r");
+	*objective = NAN;
+	*solved = 0;
+	if (!p)
+		return NAN;
+	char line[512];
+	while (fgets(line, sizeof(line), p)) {
+		double v;
+		if (sscanf(line, "objective %lf", &v) == 1)
+			*objective = v;
+		if (strstr(line, "INTEGER OPTIMAL SOLUTION FOUND"))
+			*solved = 1;
+	}
+	pclose(p);
+	return now() - t0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int k)
+{
+	qsort(v, (size_t)k, sizeof(double), cmp_double);
+	return k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+}
+
+typedef struct series {
+	variant v;
+	int K;
+	const int *ns;
+	int nn;
+} series;
+
+int main(int argc, char **argv)
+{
+	int quick = 0, glpsol = 1;
+	const char *out = "bench/results";
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			quick = 1;
+		else if (strcmp(argv[i], "--no-glpsol") == 0)
+			glpsol = 0;
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else {
+			fprintf(stderr, "usage: bench_workshop [--quick] [--no-glpsol] [--out DIR]\n");
+			return 2;
+		}
+	}
+	int reps = quick ? 3 : 10;
+	double limit = 60;
+	static const int small[] = {10, 12, 15, 18, 20};
+	static const int large[] = {25, 30, 40, 50, 60};
+	series plan[] = {
+		{V_SECTORS, 2, small, 5}, {V_SECTORS, 3, small, 5}, {V_SECTORS, 4, small, 5},
+		{V_COVER, 2, small, 5}, {V_COVER, 3, small, 5},
+		{V_PAIRS, 2, small, 5}, {V_PAIRS, 3, small, 5},
+		{V_SIZE, 2, small, 5}, {V_SIZE, 3, small, 5},
+		{V_LOTS, 2, small, 5}, {V_LOTS, 3, small, 5},
+		{V_OPTIONAL, 2, small, 5}, {V_OPTIONAL, 3, small, 5},
+		{V_UNSTRUCTURED, 2, small, 5}, {V_UNSTRUCTURED, 3, small, 5},
+		{V_SECTORS, 2, large, quick ? 2 : 5}, {V_SECTORS, 3, large, quick ? 2 : 5},
+		{V_SECTORS, 4, large, quick ? 2 : 5},
+	};
+	char path[512];
+	snprintf(path, sizeof(path), "%s/workshop.tsv", out);
+	FILE *tsv = fopen(path, "w");
+	if (!tsv) {
+		perror(path);
+		return 3;
+	}
+	fprintf(tsv, "variant\tn\tK\tseed\tstatus\tobjective\tbound\tseconds\n");
+	printf("| rules | K | n | solves | optimal | median s | max s |\n|---|---|---|---|---|---|---|\n");
+	char rules[2048];
+	for (size_t si = 0; si < sizeof(plan) / sizeof(plan[0]); si++) {
+		for (int ni = 0; ni < plan[si].nn; ni++) {
+			int n = plan[si].ns[ni], K = plan[si].K;
+			double secs[64], worst = 0;
+			int optimal = 0;
+			for (int r = 0; r < reps; r++) {
+				consort_session *s = make_session(plan[si].v, n, K, (unsigned)(1000 * n + r), rules, sizeof(rules));
+				consort_solve_options o;
+				consort_solve_options_init(&o);
+				o.time_limit = limit;
+				consort_proposal *p;
+				consort_error err;
+				double t0 = now();
+				if (consort_solve(&p, s, &o, &err) < 0) {
+					fprintf(stderr, "solve: %s\n", err.message);
+					return 3;
+				}
+				secs[r] = now() - t0;
+				worst = fmax(worst, secs[r]);
+				optimal += consort_proposal_status(p) == CONSORT_STATUS_OPTIMAL;
+				fprintf(tsv, "%s\t%d\t%d\t%d\t%s\t%.6g\t%.6g\t%.6f\n", VNAME[plan[si].v], n, K, r,
+					consort_status_name(consort_proposal_status(p)), consort_proposal_objective(p),
+					consort_proposal_bound(p), secs[r]);
+				fflush(tsv);
+				consort_proposal_free(p);
+				consort_session_free(s);
+			}
+			printf("| %s | %d | %d | %d | %d | %.4f | %.4f |\n", VNAME[plan[si].v], K, n, reps, optimal,
+				median(secs, reps), worst);
+			fflush(stdout);
+		}
+	}
+	fclose(tsv);
+	if (!glpsol)
+		return 0;
+
+	/* The baseline on the same sessions: sectors and cover variants, n <= 20. */
+	snprintf(path, sizeof(path), "%s/glpsol.tsv", out);
+	tsv = fopen(path, "w");
+	if (!tsv) {
+		perror(path);
+		return 3;
+	}
+	fprintf(tsv, "variant\tn\tK\tseed\tconsort_s\tglpsol_s\tglpsol_solved\tconsort_obj\tglpsol_obj\n");
+	printf("\n| rules | K | n | consort median s | glpsol median s | ratio (glpsol/consort) | glpsol proved |\n"
+		"|---|---|---|---|---|---|---|\n");
+	static const int gn[] = {10, 12, 15, 18, 20};
+	variant gv[] = {V_SECTORS, V_COVER};
+	for (int vi = 0; vi < 2; vi++)
+		for (int K = 2; K <= 3; K++)
+			for (int ni = 0; ni < (quick ? 3 : 5); ni++) {
+				int n = gn[ni], greps = quick ? 2 : 5, proved = 0;
+				double cs[16], gs[16];
+				for (int r = 0; r < greps; r++) {
+					consort_session *s = make_session(gv[vi], n, K, (unsigned)(1000 * n + r), rules, sizeof(rules));
+					double *w;
+					consort_scoring_weights(&w, s, NULL);
+					char data[256];
+					snprintf(data, sizeof(data), "%s/glpsol-tmp.dat", out);
+					write_glpsol_data(data, s, VNAME[gv[vi]], K, w);
+					free(w);
+					double gobj;
+					int solved;
+					gs[r] = run_glpsol("bench/glpsol/workshop.mod", data, limit, &gobj, &solved);
+					remove(data);
+					proved += solved;
+					consort_solve_options o;
+					consort_solve_options_init(&o);
+					o.time_limit = limit;
+					consort_proposal *p;
+					double t0 = now();
+					consort_solve(&p, s, &o, NULL);
+					cs[r] = now() - t0;
+					fprintf(tsv, "%s\t%d\t%d\t%d\t%.6f\t%.6f\t%d\t%.6g\t%.6g\n", VNAME[gv[vi]], n, K, r, cs[r],
+						gs[r], solved, consort_proposal_objective(p), gobj);
+					fflush(tsv);
+					if (solved && fabs(gobj - consort_proposal_objective(p)) > 1e-6)
+						fprintf(stderr, "MISMATCH %s n=%d K=%d seed %d: consort %g glpsol %g\n", VNAME[gv[vi]],
+							n, K, r, consort_proposal_objective(p), gobj);
+					consort_proposal_free(p);
+					consort_session_free(s);
+				}
+				double mc = median(cs, greps), mg = median(gs, greps);
+				printf("| %s | %d | %d | %.4f | %.3f | %.0fx | %d/%d |\n", VNAME[gv[vi]], K, n, mc, mg, mg / mc,
+					proved, greps);
+				fflush(stdout);
+			}
+	fclose(tsv);
+	return 0;
+}
