@@ -230,6 +230,8 @@ static int build_session(consort_session **out, long n, long first_id, const dou
 		rc = consort_session_set_title(s, title, err);
 	if (rc == 0)
 		rc = consort_session_set_scale(s, lo, hi, err);
+	if (rc == 0)
+		rc = consort_session_reserve(s, nn, nn * (nn - 1), err);
 	for (size_t i = 0; rc == 0 && i < nn; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%d", (int)(first_id + (long)i));
 		rc = consort_session_add_participant(s, ids[i], NULL, "vertex", NULL, 0, err);

@@ -125,10 +125,10 @@ static size_t pair_slot(const consort__pairmap *m, uint64_t key)
 	return i;
 }
 
-static int pair_grow(consort__pairmap *m)
+static int pair_rehash(consort__pairmap *m, size_t cap)
 {
 	consort__pairmap bigger;
-	bigger.cap = m->cap ? m->cap * 2 : 64;
+	bigger.cap = cap;
 	bigger.count = 0;
 	bigger.keys = malloc(bigger.cap * sizeof(*bigger.keys));
 	bigger.vals = malloc(bigger.cap * sizeof(*bigger.vals));
@@ -151,6 +151,19 @@ static int pair_grow(consort__pairmap *m)
 	free(m->vals);
 	*m = bigger;
 	return 0;
+}
+
+static int pair_grow(consort__pairmap *m)
+{
+	return pair_rehash(m, m->cap ? m->cap * 2 : 64);
+}
+
+int consort__pairmap_reserve(consort__pairmap *m, size_t count)
+{
+	size_t cap = m->cap ? m->cap : 64;
+	while (cap < count * 2)
+		cap *= 2;
+	return cap > m->cap ? pair_rehash(m, cap) : 0;
 }
 
 int consort__pairmap_put(consort__pairmap *m, size_t a, size_t b, size_t val)

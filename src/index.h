@@ -28,6 +28,8 @@ typedef struct consort__pairmap {
 void consort__pairmap_init(consort__pairmap *m);
 void consort__pairmap_dispose(consort__pairmap *m);
 int consort__pairmap_put(consort__pairmap *m, size_t a, size_t b, size_t val);
+/* Makes room for `count` keys without regrowing; 0 or -1 (out of memory). */
+int consort__pairmap_reserve(consort__pairmap *m, size_t count);
 int consort__pairmap_get(const consort__pairmap *m, size_t a, size_t b, size_t *val);
 
 #endif

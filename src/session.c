@@ -274,6 +274,27 @@ int consort_session_set_scale(consort_session *s, double min, double max, consor
 	return 0;
 }
 
+int consort_session_reserve(consort_session *s, size_t participants, size_t ratings, consort_error *err)
+{
+	if (participants > s->cap) {
+		consort_participant *bigger = realloc(s->parts, participants * sizeof(*bigger));
+		if (!bigger)
+			return consort__error_nomem(err);
+		s->parts = bigger;
+		s->cap = participants;
+	}
+	if (ratings > s->rcap) {
+		consort_rating *bigger = realloc(s->ratings, ratings * sizeof(*bigger));
+		if (!bigger)
+			return consort__error_nomem(err);
+		s->ratings = bigger;
+		s->rcap = ratings;
+	}
+	if (consort__pairmap_reserve(&s->rated, ratings) < 0)
+		return consort__error_nomem(err);
+	return 0;
+}
+
 int consort_session_add_participant(consort_session *s, const char *id, const char *name,
 	const char *sector, const char *const *offers, size_t noffers, consort_error *err)
 {

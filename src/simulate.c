@@ -571,6 +571,8 @@ int consort_simulate(consort_session **out, int **planted, const consort_simulat
 	if ((rc = assign_names(&m, &r, err)) == 0 && (rc = consort_session_new(&s, err)) == 0 &&
 	    (rc = consort_session_set_title(s, title, err)) == 0 &&
 	    (rc = consort_session_set_scale(s, o->scale_min, o->scale_max, err)) == 0 &&
+	    (rc = consort_session_reserve(s, (size_t)o->participants,
+		    (size_t)((double)o->participants * (o->participants - 1) * (1 - o->missing) * 1.05) + 64, err)) == 0 &&
 	    (rc = add_participants(s, &m, err)) == 0 && (rc = add_ratings(s, &m, &r, o, err)) == 0 &&
 	    o->rules)
 		rc = set_rules(s, &m, err);

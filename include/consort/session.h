@@ -120,6 +120,10 @@ int consort_session_set_title(consort_session *s, const char *title, consort_err
 /* min < max, both finite; fails if an existing rating falls outside. */
 int consort_session_set_scale(consort_session *s, double min, double max, consort_error *err);
 
+/* Reserves room for this many participants and ratings in total, so that large
+ * sessions (benchmarks, simulations) are built without regrowing. Optional. */
+int consort_session_reserve(consort_session *s, size_t participants, size_t ratings, consort_error *err);
+
 /* Adds a participant; id must be new and valid, sector non-empty; name may be NULL. */
 int consort_session_add_participant(consort_session *s, const char *id, const char *name,
 	const char *sector, const char *const *offers, size_t noffers, consort_error *err);
