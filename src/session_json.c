@@ -821,16 +821,54 @@ static void add_participants(cJSON *root, const consort_session *s, int *ok)
 	}
 }
 
-static void add_ratings(cJSON *root, const consort_session *s, int *ok)
+/* The ratings are written as text straight from the session, one per line in
+ * the printer's layout: a cJSON tree of millions of ratings (simulated or
+ * benchmark sessions) would take gigabytes. Ids need no escaping (their
+ * characters are A-Z a-z 0-9 _ . -). */
+static char *ratings_text(const consort_session *s, size_t *len)
 {
-	cJSON *a = add(root, "ratings", cJSON_CreateArray(), ok);
+	size_t cap = 64 + s->nratings * (2 * CONSORT_ID_MAX + 48), at = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return NULL;
+	at += (size_t)snprintf(buf, cap, "[");
 	for (size_t k = 0; k < s->nratings; k++) {
 		const consort_rating *r = &s->ratings[k];
-		cJSON *o = add(a, NULL, cJSON_CreateObject(), ok);
-		add(o, "from", cJSON_CreateString(s->parts[r->from].id), ok);
-		add(o, "to", cJSON_CreateString(s->parts[r->to].id), ok);
-		add(o, "score", cJSON_CreateNumber(r->score), ok);
+		char num[64];
+		at += (size_t)snprintf(buf + at, cap - at, "%s\n    {\"from\": \"%s\", \"to\": \"%s\", \"score\": %s}",
+			k ? "," : "", s->parts[r->from].id, s->parts[r->to].id,
+			consort__json_number_text(num, sizeof(num), r->score));
 	}
+	at += (size_t)snprintf(buf + at, cap - at, "%s]", s->nratings ? "\n  " : "");
+	*len = at;
+	return buf;
+}
+
+/* Replaces the placeholder `"ratings": []` of the printed document with the text. */
+static int splice_ratings(char **doc, const consort_session *s, consort_error *err)
+{
+	static const char mark[] = "\n  \"ratings\": []";
+	char *at = strstr(*doc, mark);
+	if (!at)
+		return consort__error(err, CONSORT_EINTERNAL, "session writer: ratings placeholder not found");
+	size_t rlen;
+	char *ratings = ratings_text(s, &rlen);
+	if (!ratings)
+		return consort__error_nomem(err);
+	size_t head = (size_t)(at - *doc) + sizeof(mark) - 3; /* up to and without "[]" */
+	size_t tail = strlen(at + sizeof(mark) - 1);
+	char *out = malloc(head + rlen + tail + 1);
+	if (!out) {
+		free(ratings);
+		return consort__error_nomem(err);
+	}
+	memcpy(out, *doc, head);
+	memcpy(out + head, ratings, rlen);
+	memcpy(out + head + rlen, at + sizeof(mark) - 1, tail + 1);
+	free(ratings);
+	free(*doc);
+	*doc = out;
+	return 0;
 }
 
 int consort_session_to_json(char **out, const consort_session *s, consort_error *err)
@@ -847,10 +885,14 @@ int consort_session_to_json(char **out, const consort_session *s, consort_error 
 	add(scale, "min", cJSON_CreateNumber(s->scale_min), &ok);
 	add(scale, "max", cJSON_CreateNumber(s->scale_max), &ok);
 	add_participants(root, s, &ok);
-	add_ratings(root, s, &ok);
+	add(root, "ratings", cJSON_CreateArray(), &ok);
 	add_rules(root, s, &ok);
 	add_scoring(root, &s->scoring, &ok);
 	int rc = ok ? consort__json_print(out, root, err) : consort__error_nomem(err);
 	cJSON_Delete(root);
+	if (rc == 0 && (rc = splice_ratings(out, s, err)) < 0) {
+		free(*out);
+		*out = NULL;
+	}
 	return rc;
 }

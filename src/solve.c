@@ -189,6 +189,8 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 	}
 	if (found && status == CONSORT_STATUS_OPTIMAL)
 		bound = obj;
+	if (status == CONSORT_STATUS_INFEASIBLE)
+		bound = HUGE_VAL; /* nothing to bound: written as null */
 	if (found && bound < obj)
 		bound = obj;
 
