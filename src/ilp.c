@@ -746,7 +746,8 @@ static int separate(model *m)
 	}
 	int added = 0;
 	if (rc == 0) {
-		qsort(m->cand, (size_t)m->ncand, sizeof(*m->cand), cand_cmp);
+		if (m->ncand > 1)
+			qsort(m->cand, (size_t)m->ncand, sizeof(*m->cand), cand_cmp);
 		int limit = MAX_CUTS_PER_ROUND(n);
 		for (int c = 0; c < m->ncand && added < limit; c++, added++) {
 			struct cand *cd = &m->cand[c];

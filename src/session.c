@@ -264,6 +264,9 @@ int consort_session_set_scale(consort_session *s, double min, double max, consor
 {
 	if (!isfinite(min) || !isfinite(max) || !(min < max))
 		return consort__error(err, CONSORT_EINVALID, "scale: min %g must be less than max %g", min, max);
+	int rc = consort__scoring_validate(&s->scoring, min, max, "scale", "scoring", err);
+	if (rc < 0)
+		return rc;
 	for (size_t k = 0; k < s->nratings; k++)
 		if (s->ratings[k].score < min || s->ratings[k].score > max)
 			return consort__error(err, CONSORT_EINVALID, "scale: rating %s -> %s of %g is outside %g..%g",
