@@ -41,6 +41,11 @@ typedef struct model {
 	double *val;
 	double t0, deadline;
 	long cuts;
+	int rounds;              /* root cutting-plane rounds */
+	int base_rows;           /* rows of the model proper; lazy rows follow */
+	int cut_limit;           /* rows added per separation round */
+	int purge_every;         /* purge slack lazy rows every this many rounds (0: never) */
+	long nodes;
 	int infeasible;          /* a row with no variables left cannot hold */
 	int kmin, kmax;          /* consortia count, tightened by counting */
 	int heur_done;
@@ -481,6 +486,11 @@ static int build_model(model *m)
 	m->col_u = use_slots && !p->nlots ? (m->ncols += m->nslots, m->ncols - m->nslots + 1) : 0;
 	m->kcuts = m->kmax < n && m->kmax >= 1 && !getenv("CONSORT_ILP_NOKCUTS");
 	const char *tm = getenv("CONSORT_ILP_TMAX"), *br = getenv("CONSORT_ILP_BRANCH");
+	const char *cl = getenv("CONSORT_ILP_CUTS"), *pe = getenv("CONSORT_ILP_PURGE");
+	m->cut_limit = cl ? atoi(cl) * n + 100 : MAX_CUTS_PER_ROUND(n);
+	/* Purging slack cuts every round made cuts cycle; every third round
+	 * measured best on CP-Lib ABR (bench/README.md). */
+	m->purge_every = pe ? atoi(pe) : 3;
 	m->tmax = tm ? atoi(tm) : m->kmax + 1;
 	m->branching = br && atoi(br) >= GLP_BR_FFV && atoi(br) <= GLP_BR_PCH ? atoi(br) : GLP_BR_MFV;
 
@@ -554,10 +564,34 @@ static int cand_push(model *m, int i, int j, int k, int type, double viol)
 	return 0;
 }
 
-static int cand_cmp(const void *a, const void *b)
+/* Moves the `keep` most violated candidates to the front (in no particular
+ * order) by quickselect: O(candidates) instead of sorting them all. */
+static void cand_select(struct cand *c, int n, int keep)
 {
-	double va = ((const struct cand *)a)->viol, vb = ((const struct cand *)b)->viol;
-	return (va < vb) - (va > vb);
+	int lo = 0, hi = n - 1;
+	while (lo < hi && keep > lo && keep <= hi) {
+		double a = c[lo].viol, b = c[(lo + hi) / 2].viol, d = c[hi].viol;
+		double pivot = a < b ? (b < d ? b : (a < d ? d : a)) : (a < d ? a : (b < d ? d : b));
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (c[i].viol > pivot)
+				i++;
+			while (c[j].viol < pivot)
+				j--;
+			if (i <= j) {
+				struct cand t = c[i];
+				c[i++] = c[j];
+				c[j--] = t;
+			}
+		}
+		/* [lo, j] >= pivot >= [i, hi] */
+		if (keep <= j)
+			hi = j;
+		else if (keep >= i)
+			lo = i;
+		else
+			break;
+	}
 }
 
 /* Most violated triangle inequalities at the point m->x (type 0..2 picks the apex). */
@@ -746,9 +780,9 @@ static int separate(model *m)
 	}
 	int added = 0;
 	if (rc == 0) {
-		if (m->ncand > 1)
-			qsort(m->cand, (size_t)m->ncand, sizeof(*m->cand), cand_cmp);
-		int limit = MAX_CUTS_PER_ROUND(n);
+		int limit = m->cut_limit;
+		if (m->ncand > limit)
+			cand_select(m->cand, m->ncand, limit);
 		for (int c = 0; c < m->ncand && added < limit; c++, added++) {
 			struct cand *cd = &m->cand[c];
 			if (cd->type == 3) {
@@ -931,6 +965,9 @@ static void callback(glp_tree *T, void *info)
 		break;
 	case GLP_ISELECT:
 	case GLP_IBINGO: {
+		int total;
+		glp_ios_tree_size(T, NULL, NULL, &total);
+		m->nodes = total;
 		if (glp_mip_status(lp) == GLP_FEAS) {
 			m->has_inc = 1;
 			m->inc = glp_mip_obj_val(lp);
@@ -950,6 +987,23 @@ static void callback(glp_tree *T, void *info)
 
 /* Cutting-plane loop on the root LP. Returns 1 when the LP is infeasible,
  * 0 when done, negative on failure. */
+/* Deletes lazy rows that are slack at the current LP optimum: they only slow
+ * the next solves down, and are separated again if they become violated.
+ * Removing rows whose auxiliary variable is basic keeps the basis valid. */
+static void purge_slack_rows(model *m)
+{
+	int nrows = glp_get_num_rows(m->lp), k = 0;
+	int *del = malloc((size_t)(nrows - m->base_rows + 1) * sizeof(int));
+	if (!del)
+		return;
+	for (int i = m->base_rows + 1; i <= nrows; i++)
+		if (glp_get_row_stat(m->lp, i) == GLP_BS)
+			del[++k] = i;
+	if (k > 0)
+		glp_del_rows(m->lp, k, del);
+	free(del);
+}
+
 static int root_loop(model *m, double *lp_bound)
 {
 	glp_smcp sm;
@@ -966,6 +1020,7 @@ static int root_loop(model *m, double *lp_bound)
 			sm.tm_lim = (int)fmin(left * 1000 + 1, (double)INT_MAX);
 		}
 		int rc = glp_simplex(m->lp, &sm);
+		m->rounds++;
 		if (rc == GLP_ETMLIM)
 			return 2;
 		if (rc != 0)
@@ -978,6 +1033,9 @@ static int root_loop(model *m, double *lp_bound)
 		*lp_bound = glp_get_obj_val(m->lp);
 		for (int c = 1; c <= m->ncols; c++)
 			m->x[c] = glp_get_col_prim(m->lp, c);
+		/* Purge before separating: new rows start basic and would go at once. */
+		if (m->purge_every > 0 && round > 0 && round % m->purge_every == 0)
+			purge_slack_rows(m);
 		int added = separate(m);
 		if (added < 0)
 			return CONSORT_ENOMEM;
@@ -1011,8 +1069,10 @@ static int solve_model(consort__ilp_result *res, model *m, consort_error *err)
 		res->status = CONSORT_STATUS_INFEASIBLE;
 		return 0;
 	}
-	double lp_bound = HUGE_VAL;
+	m->base_rows = glp_get_num_rows(m->lp);
+	double lp_bound = HUGE_VAL, t_root = now();
 	rc = root_loop(m, &lp_bound);
+	res->root_seconds = now() - t_root;
 	if (rc < 0)
 		return rc == CONSORT_ENOMEM ? consort__error_nomem(err)
 			: consort__error(err, CONSORT_ESOLVER, "GLPK could not solve the LP relaxation");
@@ -1105,6 +1165,8 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	glp_error_hook(glpk_hook, &env);
 	rc = solve_model(res, m, err);
 	res->cuts = m->cuts;
+	res->root_rounds = m->rounds;
+	res->nodes = m->nodes;
 	if (m->lp)
 		glp_delete_prob(m->lp);
 	glp_error_hook(NULL, NULL);

@@ -22,6 +22,9 @@ typedef struct consort__ilp_result {
 	double objective;
 	double bound;            /* proven upper bound; +inf when none */
 	double root_bound;       /* LP bound after the root cutting-plane loop */
+	int root_rounds;         /* LP solves in that loop */
+	double root_seconds;     /* its wall time */
+	long nodes;              /* branch-and-bound nodes GLPK created */
 	long cuts;               /* lazy rows added */
 } consort__ilp_result;
 

@@ -312,7 +312,7 @@ consort__problem *consort__problem_clone(const consort__problem *p)
 	c->nlots = 0;
 	if (p->nlots) {
 		c->lot = calloc((size_t)p->nlots, sizeof(*c->lot));
-		c->lot_name = dup_array(p->lot_name, (size_t)p->nlots * sizeof(char *), &ok);
+		c->lot_name = p->lot_name ? dup_array(p->lot_name, (size_t)p->nlots * sizeof(char *), &ok) : NULL;
 		if (!c->lot)
 			ok = 0;
 		else
