@@ -1044,6 +1044,20 @@ static int root_loop(model *m, double *lp_bound)
 	}
 }
 
+/* GLPK's own terminal output, kept for the error message instead of printed.
+ * GLPK is not thread-safe (no TLS in Debian's build), so callers run one solve
+ * at a time (the server serializes them) and one buffer is enough. */
+static char glpk_said[256];
+
+static int glpk_term(void *info, const char *text)
+{
+	(void)info;
+	size_t used = strlen(glpk_said);
+	if (used + 1 < sizeof(glpk_said))
+		snprintf(glpk_said + used, sizeof(glpk_said) - used, "%s", text);
+	return 1; /* never print */
+}
+
 static void glpk_hook(void *info)
 {
 	/* GLPK would abort(); free its environment and jump back to the caller. */
@@ -1155,12 +1169,19 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	model *volatile m = &mm;
 	int rc;
 	jmp_buf env;
+	glpk_said[0] = '\0';
+	glp_term_hook(glpk_term, NULL);
 	glp_term_out(GLP_OFF);
 	if (setjmp(env)) {
 		glp_error_hook(NULL, NULL);
+		glp_term_hook(NULL, NULL);
 		model_free(m);
 		consort__ilp_result_dispose(res);
-		return consort__error(err, CONSORT_ESOLVER, "GLPK failed internally; the solve was abandoned");
+		char *nl = strchr(glpk_said, '\n');
+		if (nl)
+			*nl = '\0';
+		return consort__error(err, CONSORT_ESOLVER, "GLPK failed internally (%s); the solve was abandoned",
+			glpk_said[0] ? glpk_said : "no message");
 	}
 	glp_error_hook(glpk_hook, &env);
 	rc = solve_model(res, m, err);
@@ -1170,6 +1191,7 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	if (m->lp)
 		glp_delete_prob(m->lp);
 	glp_error_hook(NULL, NULL);
+	glp_term_hook(NULL, NULL);
 	model_free(m);
 	if (rc < 0)
 		consort__ilp_result_dispose(res);

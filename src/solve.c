@@ -162,8 +162,11 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 	if (engine != CONSORT_ENGINE_HEURISTIC) {
 		consort__ilp_options io;
 		consort__ilp_options_init(&io);
+		/* auto keeps half of the time for the heuristic in case GLPK cannot
+		 * prove optimality: proofs that come at all come early (bench/README.md). */
+		double share = engine == CONSORT_ENGINE_AUTO ? 0.5 : 1.0;
 		if (opts->time_limit > 0)
-			io.time_limit = fmax(0.001, opts->time_limit - (now() - r.t0));
+			io.time_limit = fmax(0.001, (opts->time_limit - (now() - r.t0)) * share);
 		io.start = found ? assign : NULL;
 		io.start_k = k;
 		io.progress = ilp_progress;
@@ -189,6 +192,37 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 			status = CONSORT_STATUS_OPTIMAL;
 		consort__ilp_result_dispose(&res);
 	}
+
+	/* 3. No proof (auto): the rest of the time goes to the heuristic. */
+	double left = opts->time_limit > 0 ? opts->time_limit - (now() - r.t0) : 0;
+	if (engine == CONSORT_ENGINE_AUTO && left > 0.01 && status != CONSORT_STATUS_OPTIMAL &&
+	    status != CONSORT_STATUS_INFEASIBLE) {
+		int *more = malloc((size_t)(n ? n : 1) * sizeof(int));
+		if (!more) {
+			rc = consort__error_nomem(err);
+			goto fail;
+		}
+		consort__heur_options_init(&h);
+		h.seed = opts->seed + 1;
+		h.progress = heur_progress;
+		h.progress_data = &r;
+		h.time_limit = left;
+		int k2 = 0;
+		double obj2 = 0;
+		int found2 = consort__heuristic_solve(p, &h, more, &k2, &obj2, err);
+		if (found2 < 0) {
+			free(more);
+			goto fail;
+		}
+		if (found2 && (!found || obj2 > obj)) {
+			memcpy(assign, more, (size_t)n * sizeof(int));
+			k = k2;
+			obj = obj2;
+			found = 1;
+			status = bound <= obj + 1e-9 * fmax(1, fabs(obj)) ? CONSORT_STATUS_OPTIMAL : CONSORT_STATUS_FEASIBLE;
+		}
+		free(more);
+	}
 	if (found && status == CONSORT_STATUS_OPTIMAL)
 		bound = obj;
 	if (status == CONSORT_STATUS_INFEASIBLE)
@@ -202,8 +236,8 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 	if (rc < 0)
 		goto fail;
 	if (status == CONSORT_STATUS_INFEASIBLE && opts->explain) {
-		double left = opts->time_limit > 0 ? opts->time_limit - (now() - r.t0) : 30;
-		rc = explain(prop, p, fmax(left, 1), err);
+		double explain_time = opts->time_limit > 0 ? opts->time_limit - (now() - r.t0) : 30;
+		rc = explain(prop, p, fmax(explain_time, 1), err);
 		if (rc < 0) {
 			consort_proposal_free(prop);
 			goto fail;

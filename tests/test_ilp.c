@@ -153,6 +153,33 @@ static void test_explain(void **state)
 	assert_true(explained > 5);
 }
 
+/* GLPK calls abort() on misuse unless its error hook jumps out. A corrupted
+ * problem (a together pair naming a participant that does not exist) makes
+ * GLPK reject a column number: the solve must fail with CONSORT_ESOLVER, the
+ * process must live on, and the next solve must work. */
+static void test_glpk_error_hook(void **state)
+{
+	(void)state;
+	consort__problem *p = randprob_make(11, 6, RP_TOGETHER);
+	assert_non_null(p);
+	assert_true(p->ntogether >= 1);
+	int saved = p->together[0][1];
+	p->together[0][1] = p->n + 40;
+	consort__ilp_options o;
+	consort__ilp_options_init(&o);
+	consort__ilp_result res;
+	consort_error err;
+	consort_error_clear(&err);
+	assert_int_equal(consort__ilp_solve(&res, p, &o, &err), CONSORT_ESOLVER);
+	assert_non_null(strstr(err.message, "GLPK failed internally (glp_set_col_bnds"));
+	assert_null(res.assign);
+	p->together[0][1] = saved;
+	assert_int_equal(consort__ilp_solve(&res, p, &o, &err), 0);
+	assert_true(res.status == CONSORT_STATUS_OPTIMAL || res.status == CONSORT_STATUS_INFEASIBLE);
+	consort__ilp_result_dispose(&res);
+	consort__problem_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_start_incumbent),
 		cmocka_unit_test(test_planted),
 		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_glpk_error_hook),
 	};
 	return cmocka_run_group_tests_name("ilp", tests, NULL, NULL);
 }
