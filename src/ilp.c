@@ -1045,9 +1045,9 @@ static int root_loop(model *m, double *lp_bound)
 }
 
 /* GLPK's own terminal output, kept for the error message instead of printed.
- * GLPK is not thread-safe (no TLS in Debian's build), so callers run one solve
- * at a time (the server serializes them) and one buffer is enough. */
-static char glpk_said[256];
+ * GLPK keeps its environment per thread (Debian's build has glp_config("TLS")),
+ * and so does this buffer. */
+static _Thread_local char glpk_said[256];
 
 static int glpk_term(void *info, const char *text)
 {
