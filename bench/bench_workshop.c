@@ -2,7 +2,7 @@
  * of 10-60 participants with every rule kind, solved by consort_solve; and the
  * baseline, glpsol on the hand-written all-triangle model bench/glpsol/workshop.mod.
  *
- *   build/bench/bench_workshop [--quick] [--no-glpsol] [--out DIR]
+ *   build/bench/bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--out DIR]
  *
  * Writes DIR/workshop.tsv (one row per solve) and DIR/glpsol.tsv, and prints a
  * summary table (markdown) on stdout. Times are wall seconds and CPU seconds:
@@ -109,7 +109,7 @@ static int write_glpsol_data(const char *path, const consort_session *s, const c
 	fprintf(f, "param secmin := association 1 firm 1;\nparam sector :=");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, " %zu %s", i + 1, consort_session_participant(s, i)->sector);
-	fprintf(f, ";\nset SERV := cleaning coaching;\n");
+	fprintf(f, ";\nset SERV := cleaning coaching;\nset TOGETHER := ;\nset APART := ;\n");
 	if (strcmp(rules_variant, "cover") == 0) {
 		fprintf(f, "set COVER := cleaning coaching;\nparam offers :=");
 		for (size_t i = 0; i < n; i++) {
@@ -176,17 +176,19 @@ typedef struct series {
 
 int main(int argc, char **argv)
 {
-	int quick = 0, glpsol = 1;
+	int quick = 0, glpsol = 1, sessions = 1;
 	const char *out = "bench/results";
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			quick = 1;
 		else if (strcmp(argv[i], "--no-glpsol") == 0)
 			glpsol = 0;
+		else if (strcmp(argv[i], "--glpsol-only") == 0)
+			sessions = 0;
 		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			out = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_workshop [--quick] [--no-glpsol] [--out DIR]\n");
+			fprintf(stderr, "usage: bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--out DIR]\n");
 			return 2;
 		}
 	}
@@ -205,9 +207,12 @@ int main(int argc, char **argv)
 		{V_SECTORS, 2, large, quick ? 2 : 5}, {V_SECTORS, 3, large, quick ? 2 : 5},
 		{V_SECTORS, 4, large, quick ? 2 : 5},
 	};
-	char path[512];
+	char path[512], rules[2048];
+	FILE *tsv;
+	if (!sessions)
+		goto baseline;
 	snprintf(path, sizeof(path), "%s/workshop.tsv", out);
-	FILE *tsv = fopen(path, "w");
+	tsv = fopen(path, "w");
 	if (!tsv) {
 		perror(path);
 		return 3;
@@ -215,7 +220,6 @@ int main(int argc, char **argv)
 	fprintf(tsv, "variant\tn\tK\tseed\tstatus\tobjective\tbound\tseconds\tcpu_seconds\n");
 	printf("| rules | K | n | solves | optimal | median s | max s | median CPU s | max CPU s |\n"
 		"|---|---|---|---|---|---|---|---|---|\n");
-	char rules[2048];
 	for (size_t si = 0; si < sizeof(plan) / sizeof(plan[0]); si++) {
 		for (int ni = 0; ni < plan[si].nn; ni++) {
 			int n = plan[si].ns[ni], K = plan[si].K;
@@ -254,7 +258,7 @@ int main(int argc, char **argv)
 	fclose(tsv);
 	if (!glpsol)
 		return 0;
-
+baseline:
 	/* The baseline on the same sessions: sectors and cover variants, n <= 20. */
 	snprintf(path, sizeof(path), "%s/glpsol.tsv", out);
 	tsv = fopen(path, "w");

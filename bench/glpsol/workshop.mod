@@ -14,8 +14,8 @@ param sizemax integer >= 1, default n;
 set SERV;
 param offers{P, SERV} binary, default 0;
 set COVER within SERV, default {};
-set TOGETHER within {P, P}, default {};
-set APART within {P, P}, default {};
+set TOGETHER dimen 2 within P cross P;   /* the data file lists them (maybe none) */
+set APART dimen 2 within P cross P;
 param w{i in P, j in P: i < j}, default 0;
 
 var x{P, C} binary;
