@@ -2,7 +2,7 @@
  * of 10-60 participants with every rule kind, solved by consort_solve; and the
  * baseline, glpsol on the hand-written all-triangle model bench/glpsol/workshop.mod.
  *
- *   build/bench/bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--out DIR]
+ *   build/bench/bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--only VARIANT] [--out DIR]
  *
  * Writes DIR/workshop.tsv (one row per solve) and DIR/glpsol.tsv, and prints a
  * summary table (markdown) on stdout. Times are wall seconds and CPU seconds:
@@ -177,6 +177,7 @@ typedef struct series {
 int main(int argc, char **argv)
 {
 	int quick = 0, glpsol = 1, sessions = 1;
+	const char *only = NULL;
 	const char *out = "bench/results";
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
@@ -185,10 +186,12 @@ int main(int argc, char **argv)
 			glpsol = 0;
 		else if (strcmp(argv[i], "--glpsol-only") == 0)
 			sessions = 0;
+		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+			only = argv[++i];
 		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			out = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--out DIR]\n");
+			fprintf(stderr, "usage: bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--only VARIANT] [--out DIR]\n");
 			return 2;
 		}
 	}
@@ -211,7 +214,7 @@ int main(int argc, char **argv)
 	FILE *tsv;
 	if (!sessions)
 		goto baseline;
-	snprintf(path, sizeof(path), "%s/workshop.tsv", out);
+	snprintf(path, sizeof(path), only ? "%s/workshop-%s.tsv" : "%s/workshop.tsv", out, only ? only : "");
 	tsv = fopen(path, "w");
 	if (!tsv) {
 		perror(path);
@@ -221,6 +224,8 @@ int main(int argc, char **argv)
 	printf("| rules | K | n | solves | optimal | median s | max s | median CPU s | max CPU s |\n"
 		"|---|---|---|---|---|---|---|---|---|\n");
 	for (size_t si = 0; si < sizeof(plan) / sizeof(plan[0]); si++) {
+		if (only && strcmp(only, VNAME[plan[si].v]) != 0)
+			continue;
 		for (int ni = 0; ni < plan[si].nn; ni++) {
 			int n = plan[si].ns[ni], K = plan[si].K;
 			double secs[64], cpus[64], worst = 0, worst_cpu = 0;
