@@ -625,42 +625,45 @@ static int separate_triangles(model *m)
 
 /* "At most kmax consortia": any kmax+1 placed participants include a pair that
  * shares one, so sum_{pairs in Q} y - sum_{i in Q} p_i >= -kmax for |Q| = kmax+1.
- * Greedy separation from every start vertex. Type 3; (i) is the start. */
+ * Q grows greedily from start s by the participant adding the least; returns
+ * the left-hand side at m->x and fills q. */
+static double kclique_grow(model *m, int s, int *q)
+{
+	int n = m->n, K = m->kmax, size = 1;
+	q[0] = s;
+	double lhs = -(m->col_p ? m->x[m->col_p + s] : 1);
+	while (size < K + 1) {
+		int best = -1;
+		double bestv = DBL_MAX;
+		for (int v = 0; v < n; v++) {
+			int in = 0;
+			for (int t = 0; t < size && !in; t++)
+				in = q[t] == v;
+			if (in)
+				continue;
+			double add = -(m->col_p ? m->x[m->col_p + v] : 1);
+			for (int t = 0; t < size; t++)
+				add += m->x[pair_col(n, q[t], v)];
+			if (add < bestv) {
+				bestv = add;
+				best = v;
+			}
+		}
+		q[size++] = best;
+		lhs += bestv;
+	}
+	return lhs;
+}
+
+/* Candidates of type 3; (i) is the start, the set is grown again on commit. */
 static int separate_kcliques(model *m, int *q)
 {
-	int n = m->n, K = m->kmax;
-	if (K + 1 > n)
+	if (m->kmax + 1 > m->n)
 		return 0;
-	for (int s = 0; s < n; s++) {
-		int size = 1;
-		q[0] = s;
-		double lhs = -(m->col_p ? m->x[m->col_p + s] : 1);
-		while (size < K + 1) {
-			int best = -1;
-			double bestv = DBL_MAX;
-			for (int v = 0; v < n; v++) {
-				int in = 0;
-				for (int t = 0; t < size && !in; t++)
-					in = q[t] == v;
-				if (in)
-					continue;
-				double add = -(m->col_p ? m->x[m->col_p + v] : 1);
-				for (int t = 0; t < size; t++)
-					add += m->x[pair_col(n, q[t], v)];
-				if (add < bestv) {
-					bestv = add;
-					best = v;
-				}
-			}
-			q[size++] = best;
-			lhs += bestv;
-		}
-		double viol = -K - lhs;
-		if (viol > EPS) {
-			/* Store the set after the candidates: encode by start vertex; rebuilt on commit. */
-			if (cand_push(m, s, 0, 0, 3, viol) < 0)
-				return -1;
-		}
+	for (int s = 0; s < m->n; s++) {
+		double viol = -m->kmax - kclique_grow(m, s, q);
+		if (viol > EPS && cand_push(m, s, 0, 0, 3, viol) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -731,34 +734,15 @@ static void commit_turan(model *m, int s, int t, int *q, double *acc, unsigned c
 
 static void commit_kclique(model *m, int s, int *q)
 {
-	int n = m->n, K = m->kmax, size = 1;
-	q[0] = s;
-	while (size < K + 1) {
-		int best = -1;
-		double bestv = DBL_MAX;
-		for (int v = 0; v < n; v++) {
-			int in = 0;
-			for (int t = 0; t < size && !in; t++)
-				in = q[t] == v;
-			if (in)
-				continue;
-			double add = -(m->col_p ? m->x[m->col_p + v] : 1);
-			for (int t = 0; t < size; t++)
-				add += m->x[pair_col(n, q[t], v)];
-			if (add < bestv) {
-				bestv = add;
-				best = v;
-			}
-		}
-		q[size++] = best;
-	}
+	int size = m->kmax + 1;
+	kclique_grow(m, s, q);
 	row r = {0};
 	for (int a = 0; a < size; a++) {
 		for (int b = a + 1; b < size; b++)
-			row_add(m, &r, pair_col(n, q[a], q[b]), 1);
+			row_add(m, &r, pair_col(m->n, q[a], q[b]), 1);
 		row_add_placed(m, &r, q[a], -1);
 	}
-	row_commit(m, &r, GLP_LO, -K, 0);
+	row_commit(m, &r, GLP_LO, -m->kmax, 0);
 }
 
 /* Adds the most violated lazy rows at m->x; returns how many (or -1 on memory). */

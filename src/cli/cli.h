@@ -38,6 +38,13 @@ int cli_output(const char *path, const char *data);
 /* Parses "K" or "MIN..MAX" (MAX may be empty for no limit); 0 on success. */
 int cli_parse_range(const char *text, int *min, int *max);
 
+/* Whether arg is the option `name`, alone or as "--name=VALUE" (long options). */
+int cli_is_option(const char *arg, const char *name);
+
+/* The value of "--name VALUE" or "--name=VALUE" at argv[*i], advancing *i past
+ * it; NULL after printing "consort: CMD: NAME needs a value". */
+const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *name);
+
 /* Parses a non-negative number of seconds; 0 on success. */
 int cli_parse_seconds(const char *text, double *out);
 

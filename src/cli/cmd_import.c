@@ -67,27 +67,6 @@ static int parse_scale(const char *text, double *min, double *max)
 	return 0;
 }
 
-/* Returns the value of an option given as "--name VALUE" or "--name=VALUE",
- * advancing *i; NULL (after a message) when the value is missing. */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *arg = argv[*i];
-	size_t n = strlen(name);
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (*i + 1 >= argc) {
-		cli_error("import: %s needs a value (see 'consort help import')", name);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-static int is_option(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && name[1] == '-'));
-}
-
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, import_opts *o)
 {
@@ -106,21 +85,21 @@ static int parse_args(int argc, char **argv, import_opts *o)
 				cli_import_help(stdout);
 				return CLI_EXIT_OK;
 			}
-			if (is_option(a, "--rules"))
+			if (cli_is_option(a, "--rules"))
 				slot = &o->rules, name = "--rules";
-			else if (is_option(a, "--title"))
+			else if (cli_is_option(a, "--title"))
 				slot = &o->title, name = "--title";
-			else if (is_option(a, "-o"))
+			else if (cli_is_option(a, "-o"))
 				slot = &o->output, name = "-o";
-			else if (is_option(a, "--output"))
+			else if (cli_is_option(a, "--output"))
 				slot = &o->output, name = "--output";
-			else if (is_option(a, "--scale"))
+			else if (cli_is_option(a, "--scale"))
 				name = "--scale";
 			if (!name) {
 				cli_error("import: unknown option '%s' (see 'consort help import')", a);
 				return CLI_EXIT_USAGE;
 			}
-			const char *v = option_value(argc, argv, &i, name);
+			const char *v = cli_option_value("import", argc, argv, &i, name);
 			if (!v)
 				return CLI_EXIT_USAGE;
 			if (slot) {

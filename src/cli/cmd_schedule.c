@@ -82,26 +82,6 @@ static int parse_clock(const char *text, int *out)
 	return 0;
 }
 
-static int is_option(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && name[1] == '-'));
-}
-
-/* The value of "--name VALUE" or "--name=VALUE", advancing *i; NULL after a message. */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *arg = argv[*i];
-	size_t n = strlen(name);
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (*i + 1 >= argc) {
-		cli_error("schedule: %s needs a value (see 'consort help schedule')", name);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* Applies one option's value; 0, or an exit code after a message. */
 static int set_option(sched_opts *o, const char *name, const char *v)
 {
@@ -180,13 +160,13 @@ static int parse_args(int argc, char **argv, sched_opts *o)
 		}
 		const char *name = NULL;
 		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]) && !name; k++)
-			if (is_option(a, names[k]))
+			if (cli_is_option(a, names[k]))
 				name = names[k];
 		if (!name) {
 			cli_error("schedule: unknown option '%s' (see 'consort help schedule')", a);
 			return CLI_EXIT_USAGE;
 		}
-		const char *v = option_value(argc, argv, &i, name);
+		const char *v = cli_option_value("schedule", argc, argv, &i, name);
 		if (!v)
 			return CLI_EXIT_USAGE;
 		int code = set_option(o, name, v);

@@ -136,26 +136,6 @@ static int parse_sectors(simulate_cli *c, const char *text)
 	return 0;
 }
 
-static int is_option(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && name[1] == '-'));
-}
-
-/* The value of "--name VALUE" or "--name=VALUE", advancing *i; NULL after a message. */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *arg = argv[*i];
-	size_t n = strlen(name);
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (*i + 1 >= argc) {
-		cli_error("simulate: %s needs a value (see 'consort help simulate')", name);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* Applies one option with a value; 0, or -1 after a message. */
 static int apply_option(simulate_cli *c, const char *name, const char *v)
 {
@@ -225,13 +205,13 @@ static int parse_args(int argc, char **argv, simulate_cli *c)
 		}
 		const char *name = NULL;
 		for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]) && !name; k++)
-			if (is_option(a, valued[k]))
+			if (cli_is_option(a, valued[k]))
 				name = valued[k];
 		if (!name) {
 			cli_error("simulate: unknown option '%s' (see 'consort help simulate')", a);
 			return CLI_EXIT_USAGE;
 		}
-		const char *v = option_value(argc, argv, &i, name);
+		const char *v = cli_option_value("simulate", argc, argv, &i, name);
 		if (!v || apply_option(c, name, v) < 0)
 			return CLI_EXIT_USAGE;
 	}

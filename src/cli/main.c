@@ -148,6 +148,25 @@ int cli_parse_range(const char *text, int *min, int *max)
 	return 0;
 }
 
+int cli_is_option(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && name[1] == '-'));
+}
+
+const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *name)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+	if (arg[n] == '=')
+		return arg + n + 1;
+	if (*i + 1 >= argc) {
+		cli_error("%s: %s needs a value (see 'consort help %s')", cmd, name, cmd);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
 int cli_parse_seconds(const char *text, double *out)
 {
 	char *end;
