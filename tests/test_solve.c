@@ -61,7 +61,7 @@ static consort_session *random_session(unsigned seed, int n, char *rules, size_t
 	consort_error err;
 	assert_int_equal(consort_session_new(&ss, &err), 0);
 	for (int i = 0; i < n; i++) {
-		char id[8];
+		char id[16];
 		const char *offers[3];
 		size_t no = 0;
 		for (int k = 0; k < 3; k++)
@@ -74,7 +74,7 @@ static consort_session *random_session(unsigned seed, int n, char *rules, size_t
 		for (int j = 0; j < n; j++) {
 			if (i == j || rnd(&s) % 5 == 0)
 				continue;
-			char a[8], b[8];
+			char a[16], b[16];
 			snprintf(a, sizeof(a), "p%d", i);
 			snprintf(b, sizeof(b), "p%d", j);
 			double score = 1 + (double)(rnd(&s) % 9) / 2.0;
