@@ -1189,3 +1189,8 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 		consort__ilp_result_dispose(res);
 	return rc;
 }
+
+void consort__ilp_thread_cleanup(void)
+{
+	glp_free_env();
+}

@@ -36,4 +36,7 @@ void consort__ilp_result_dispose(consort__ilp_result *r);
 int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	const consort__ilp_options *o, consort_error *err);
 
+/* Frees GLPK's environment of the calling thread. */
+void consort__ilp_thread_cleanup(void);
+
 #endif

@@ -25,6 +25,11 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+void consort_solve_thread_cleanup(void)
+{
+	consort__ilp_thread_cleanup();
+}
+
 void consort_solve_options_init(consort_solve_options *opts)
 {
 	memset(opts, 0, sizeof(*opts));

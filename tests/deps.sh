@@ -1,16 +1,37 @@
 #!/bin/sh
-# Installs the Debian packages consort needs to build and test, if any are missing.
-# Used by the README's two commands and by CI; safe to run again (does nothing then).
+# Installs what consort needs, if anything is missing; safe to run again (does nothing then).
+#   sh tests/deps.sh        the Debian packages to build consort (the README's first command)
+#   sh tests/deps.sh test   those, plus what the browser test needs (the README's test command, CI)
 set -eu
-PACKAGES="cmake make gcc pkg-config libglpk-dev libcjson-dev libcmocka-dev libcsv-dev"
+PACKAGES="cmake make gcc pkg-config libglpk-dev libcjson-dev libcmocka-dev libcsv-dev libmicrohttpd-dev libsqlite3-dev libqrencode-dev"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-echo "installing:$missing" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "installing:$missing" >&2
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+[ "${1:-}" = "test" ] || exit 0
+
+# The end-to-end browser test (tests/e2e): Node.js and npm (any origin), Debian's Chromium, and
+# playwright-core as pinned by tests/e2e/package-lock.json (it never downloads a browser of its own).
+web=""
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || web="nodejs npm"
+command -v chromium >/dev/null 2>&1 || web="$web chromium"
+if [ -n "$web" ]; then
+	echo "installing:$web" >&2
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $web >/dev/null
+fi
+e2e="$(dirname "$0")/e2e"
+if [ ! -d "$e2e/node_modules/playwright-core" ]; then
+	echo "installing: playwright-core (npm ci in tests/e2e)" >&2
+	npm ci --prefix "$e2e" --no-audit --no-fund --loglevel=error >/dev/null
+fi

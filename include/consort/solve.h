@@ -42,6 +42,11 @@ void consort_solve_options_init(consort_solve_options *opts);
 int consort_solve(consort_proposal **out, const consort_session *s,
 	const consort_solve_options *opts, consort_error *err);
 
+/* Releases the solver's per-thread state (GLPK keeps its environment per
+ * thread). Call it in a thread that solved before the thread ends, e.g. in a
+ * server that answers each connection on its own thread. */
+void consort_solve_thread_cleanup(void);
+
 #ifdef __cplusplus
 }
 #endif
