@@ -4,6 +4,7 @@
 #include "error.h"
 #include "fileio.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +44,12 @@ typedef struct json_check {
 	size_t len, pos, depth;
 	size_t at;         /* where the error is */
 	char what[112];    /* what is wrong there */
+	/* Lifting (consort__json_parse_lifted): the root object's members named
+	 * `lift` whose values are arrays are recorded in spans. */
+	const char *lift;
+	consort__json_span *spans;
+	size_t nspans, cap;
+	int nomem;         /* recording a span ran out of memory */
 } json_check;
 
 /* "'x'" for the character at off (several bytes when it is UTF-8). */
@@ -195,6 +202,39 @@ static int check_number(json_check *c)
 
 static int check_value(json_check *c);
 
+static size_t unescape(char *out, const char *in, size_t n);
+
+/* Whether the key text in[0..n) (checked, between the quotes) reads as key. */
+static int key_is(const char *in, size_t n, const char *key)
+{
+	char buf[256];
+	size_t k = strlen(key);
+	if (!memchr(in, '\\', n))
+		return n == k && memcmp(in, key, k) == 0;
+	/* Every decoded byte takes at most 6 bytes of text (\u0041 is "A"). */
+	if (n > 6 * k || n > sizeof(buf))
+		return 0;
+	return unescape(buf, in, n) == k && memcmp(buf, key, k) == 0;
+}
+
+static int add_span(json_check *c, size_t start, size_t end)
+{
+	if (c->nspans == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4;
+		consort__json_span *bigger = realloc(c->spans, cap * sizeof(*bigger));
+		if (!bigger) {
+			c->nomem = 1;
+			return 0;
+		}
+		c->spans = bigger;
+		c->cap = cap;
+	}
+	c->spans[c->nspans].start = start;
+	c->spans[c->nspans].end = end;
+	c->nspans++;
+	return 1;
+}
+
 /* Objects and arrays, with their members. */
 static int check_container(json_check *c)
 {
@@ -213,18 +253,24 @@ static int check_container(json_check *c)
 		return 1;
 	}
 	for (;;) {
+		int lifted = 0;
+		size_t start = c->pos;
 		if (obj) {
 			if (c->pos >= c->len || c->d[c->pos] != '"')
 				return check_expected(c, "a key in double quotes");
 			if (!check_string(c))
 				return 0;
+			lifted = c->lift && c->depth == 1 && key_is(c->d + start + 1, c->pos - start - 2, c->lift);
 			check_space(c);
 			if (c->pos >= c->len || c->d[c->pos] != ':')
 				return check_expected(c, "':' after the key");
 			c->pos++;
 			check_space(c);
 		}
+		start = c->pos;
 		if (!check_value(c))
+			return 0;
+		if (lifted && c->d[start] == '[' && !add_span(c, start, c->pos))
 			return 0;
 		check_space(c);
 		if (c->pos < c->len && c->d[c->pos] == close)
@@ -279,9 +325,10 @@ static int check_value(json_check *c)
 
 /* 1 when data is one valid JSON text (an optional UTF-8 byte-order mark first);
  * otherwise 0 with c->at and c->what set. */
-static int check_document(json_check *c, const char *data, size_t len)
+static int check_document(json_check *c, const char *data, size_t len, const char *lift)
 {
 	memset(c, 0, sizeof(*c));
+	c->lift = lift;
 	c->d = data;
 	c->len = len;
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
@@ -303,11 +350,12 @@ static int error_at(const char *data, size_t off, const char *name, consort_erro
 	return consort__error(err, CONSORT_EINVALID, "%s: line %zu, column %zu: %s", name, line, col, what);
 }
 
-int consort__json_parse(cJSON **out, const char *data, size_t len, const char *name,
-	consort_error *err)
+/* The checks before cJSON: empty input, NUL bytes, UTF-8, then the syntax. */
+static int check_all(json_check *check, const char *data, size_t len, const char *lift,
+	const char *name, consort_error *err)
 {
-	*out = NULL;
 	size_t i = 0, line, col;
+	memset(check, 0, sizeof(*check));
 	while (i < len && is_space(data[i]))
 		i++;
 	if (i == len)
@@ -320,25 +368,243 @@ int consort__json_parse(cJSON **out, const char *data, size_t len, const char *n
 			name, line, col);
 	if (nul)
 		return error_at(data, upto, name, err, "NUL byte (is this a binary file?)");
+	if (!check_document(check, data, len, lift)) {
+		if (check->nomem)
+			return consort__error_nomem(err);
+		return error_at(data, check->at, name, err, check->what);
+	}
+	return 0;
+}
 
-	json_check check;
-	if (!check_document(&check, data, len))
-		return error_at(data, check.at, name, err, check.what);
-
-	/* cJSON gets a NUL-terminated copy so that nothing past the length is read. */
-	if (len == SIZE_MAX)
+/* cJSON on a NUL-terminated copy of data (so that nothing past the length is
+ * read) in which each span is replaced by "[]". The syntax was checked: only
+ * memory can fail. */
+static int parse_copy(cJSON **out, const char *data, size_t len, const consort__json_span *spans,
+	size_t nspans, consort_error *err)
+{
+	size_t size = len;
+	for (size_t k = 0; k < nspans; k++)
+		size -= spans[k].end - spans[k].start - 2; /* a span is at least "[]" */
+	if (size == SIZE_MAX)
 		return consort__error_nomem(err);
-	char *copy = malloc(len + 1);
+	char *copy = malloc(size + 1), *to = copy;
 	if (!copy)
 		return consort__error_nomem(err);
-	memcpy(copy, data, len);
-	copy[len] = '\0';
-	cJSON *root = cJSON_ParseWithLengthOpts(copy, len, NULL, 0);
+	size_t from = 0;
+	for (size_t k = 0; k < nspans; k++) {
+		memcpy(to, data + from, spans[k].start - from);
+		to += spans[k].start - from;
+		memcpy(to, "[]", 2);
+		to += 2;
+		from = spans[k].end;
+	}
+	memcpy(to, data + from, len - from);
+	copy[size] = '\0';
+	cJSON *root = cJSON_ParseWithLengthOpts(copy, size, NULL, 0);
 	free(copy);
 	if (!root)
-		return consort__error_nomem(err); /* the syntax was checked: only memory can fail */
+		return consort__error_nomem(err);
 	*out = root;
 	return 0;
+}
+
+int consort__json_parse(cJSON **out, const char *data, size_t len, const char *name,
+	consort_error *err)
+{
+	json_check check;
+	*out = NULL;
+	int rc = check_all(&check, data, len, NULL, name, err);
+	if (rc < 0)
+		return rc;
+	return parse_copy(out, data, len, NULL, 0, err);
+}
+
+int consort__json_parse_lifted(cJSON **out, size_t *nlifted, consort__json_span *first,
+	const char *data, size_t len, const char *key, const char *name, consort_error *err)
+{
+	json_check check;
+	*out = NULL;
+	*nlifted = 0;
+	first->start = first->end = 0;
+	int rc = check_all(&check, data, len, key, name, err);
+	if (rc == 0)
+		rc = parse_copy(out, data, len, check.spans, check.nspans, err);
+	if (rc == 0 && check.nspans) {
+		*nlifted = check.nspans;
+		*first = check.spans[0];
+	}
+	free(check.spans);
+	return rc;
+}
+
+/* ---- reading checked text without a tree ---- */
+
+/* Decodes the checked string text in[0..n) (between the quotes) into out, which
+ * has room for n bytes (escapes only shorten); returns the decoded length. The
+ * bytes are those cJSON makes of the same text. */
+static size_t unescape(char *out, const char *in, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		const char *bs = memchr(in + i, '\\', n - i);
+		size_t run = bs ? (size_t)(bs - (in + i)) : n - i;
+		memcpy(out + o, in + i, run);
+		o += run;
+		i += run;
+		if (i >= n || i + 1 >= n)
+			break;
+		char e = in[i + 1];
+		i += 2;
+		switch (e) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u': {
+			unsigned u = 0, lo = 0;
+			if (n - i < 4 || !hex4(in + i, &u))
+				return o; /* not checked text: stop rather than read past it */
+			i += 4;
+			if (u >= 0xD800 && u <= 0xDBFF) {
+				if (n - i < 6 || in[i] != '\\' || in[i + 1] != 'u' || !hex4(in + i + 2, &lo))
+					return o;
+				i += 6;
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			}
+			if (u < 0x80) {
+				out[o++] = (char)u;
+			} else if (u < 0x800) {
+				out[o++] = (char)(0xC0 | (u >> 6));
+				out[o++] = (char)(0x80 | (u & 0x3F));
+			} else if (u < 0x10000) {
+				out[o++] = (char)(0xE0 | (u >> 12));
+				out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+				out[o++] = (char)(0x80 | (u & 0x3F));
+			} else {
+				out[o++] = (char)(0xF0 | (u >> 18));
+				out[o++] = (char)(0x80 | ((u >> 12) & 0x3F));
+				out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+				out[o++] = (char)(0x80 | (u & 0x3F));
+			}
+			break;
+		}
+		default: /* '"', '\\' and '/' stand for themselves */
+			out[o++] = e;
+		}
+	}
+	return o;
+}
+
+void consort__json_cursor_space(consort__json_cursor *c)
+{
+	while (c->pos < c->end && is_space(c->d[c->pos]))
+		c->pos++;
+}
+
+const char *consort__json_cursor_kind(const consort__json_cursor *c)
+{
+	if (c->pos >= c->end)
+		return "nothing";
+	switch (c->d[c->pos]) {
+	case '{': return "an object";
+	case '[': return "an array";
+	case '"': return "a string";
+	case 't': return "true";
+	case 'f': return "false";
+	case 'n': return "null";
+	default: return "a number";
+	}
+}
+
+/* Past the string whose opening quote is at pos; returns where its closing quote is. */
+static size_t string_end(consort__json_cursor *c)
+{
+	size_t i = c->pos + 1;
+	while (i < c->end) {
+		const char *q = memchr(c->d + i, '"', c->end - i);
+		if (!q) {
+			i = c->end;
+			break;
+		}
+		size_t at = (size_t)(q - c->d), k = at;
+		while (k > i && c->d[k - 1] == '\\')
+			k--;
+		i = at + 1;
+		if ((at - k) % 2 == 0) { /* not escaped: an even run of backslashes before it */
+			c->pos = i;
+			return at;
+		}
+	}
+	c->pos = c->end;
+	return c->end;
+}
+
+void consort__json_cursor_skip(consort__json_cursor *c)
+{
+	size_t depth = 0;
+	do {
+		if (c->pos >= c->end)
+			return;
+		char ch = c->d[c->pos];
+		if (ch == '"') {
+			string_end(c);
+		} else if (ch == '{' || ch == '[') {
+			depth++;
+			c->pos++;
+		} else if (ch == '}' || ch == ']') {
+			if (depth == 0)
+				return; /* not ours: the end of the enclosing container */
+			depth--;
+			c->pos++;
+		} else if (depth > 0) {
+			c->pos++; /* ',', ':', spaces, scalars inside the container */
+		} else {
+			/* a scalar at the top: true, false, null or a number */
+			while (c->pos < c->end && !strchr(",:]} \t\n\r", c->d[c->pos]))
+				c->pos++;
+		}
+	} while (depth > 0);
+}
+
+int consort__json_cursor_string(consort__json_cursor *c, char **buf, size_t *cap)
+{
+	size_t open = c->pos;
+	size_t close = string_end(c);
+	size_t n = close - open - 1;
+	if (n + 1 > *cap) {
+		size_t want = *cap ? *cap : 64;
+		while (want < n + 1)
+			want *= 2;
+		char *bigger = realloc(*buf, want);
+		if (!bigger)
+			return -1;
+		*buf = bigger;
+		*cap = want;
+	}
+	(*buf)[unescape(*buf, c->d + open + 1, n)] = '\0';
+	return 0;
+}
+
+double consort__json_cursor_number(consort__json_cursor *c)
+{
+	/* As cJSON reads numbers: the characters of the number (at most 63, which the
+	 * check makes sure of), the point made the locale's, through strtod. */
+	char text[64];
+	char point = localeconv()->decimal_point[0];
+	size_t n = 0;
+	while (c->pos < c->end && n < sizeof(text) - 1) {
+		char ch = c->d[c->pos];
+		if ((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == 'e' || ch == 'E')
+			text[n++] = ch;
+		else if (ch == '.')
+			text[n++] = point;
+		else
+			break;
+		c->pos++;
+	}
+	text[n] = '\0';
+	return strtod(text, NULL);
 }
 
 /* ---- typed access ---- */
@@ -425,11 +691,17 @@ int consort__json_member(const cJSON **item, const cJSON *obj, const char *key,
 	return 0;
 }
 
-static int wrong_kind(const cJSON *item, const char *want, const char *name, const char *path,
+int consort__json_expected(const char *want, const char *found, const char *name, const char *path,
 	consort_error *err)
 {
 	return consort__error(err, CONSORT_EINVALID, "%s: %s: expected %s, found %s", name, path, want,
-		consort__json_kind(item));
+		found);
+}
+
+static int wrong_kind(const cJSON *item, const char *want, const char *name, const char *path,
+	consort_error *err)
+{
+	return consort__json_expected(want, consort__json_kind(item), name, path, err);
 }
 
 int consort__json_want_object(const cJSON *item, const char *name, const char *path, consort_error *err)
@@ -474,7 +746,7 @@ int consort__json_want_number(double *out, const cJSON *item, const char *name, 
 int consort__json_want_int(int *out, const cJSON *item, int lo, int hi, const char *name,
 	const char *path, consort_error *err)
 {
-	double d;
+	double d = 0;
 	char num[32];
 	int rc = consort__json_want_number(&d, item, name, path, err);
 	if (rc < 0)

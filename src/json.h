@@ -19,6 +19,42 @@
 int consort__json_parse(cJSON **out, const char *data, size_t len, const char *name,
 	consort_error *err);
 
+/* A byte range [start, end) of a document. */
+typedef struct consort__json_span {
+	size_t start, end;
+} consort__json_span;
+
+/* consort__json_parse for documents too large for a cJSON tree: the values of
+ * the root object's members named `key` that are arrays are left out of the tree
+ * (they parse as `[]`; everything is still checked). *nlifted is how many were
+ * left out and *first the byte range in data of the first one's value, for the
+ * cursor functions below. Several means the key is given twice. */
+int consort__json_parse_lifted(cJSON **out, size_t *nlifted, consort__json_span *first,
+	const char *data, size_t len, const char *key, const char *name, consort_error *err);
+
+/* Reading text that consort__json_parse(_lifted) has accepted, value by value,
+ * without a tree. pos is where the cursor is, end where the text ends. */
+typedef struct consort__json_cursor {
+	const char *d;
+	size_t pos, end;
+} consort__json_cursor;
+
+/* Past spaces. */
+void consort__json_cursor_space(consort__json_cursor *c);
+/* What consort__json_kind says of the value at pos. */
+const char *consort__json_cursor_kind(const consort__json_cursor *c);
+/* Past the value at pos, whatever it is. */
+void consort__json_cursor_skip(consort__json_cursor *c);
+/* The string at pos, decoded as cJSON does, into *buf (grown as needed, *cap is
+ * its size); moves past it. -1 when memory runs out, else 0. */
+int consort__json_cursor_string(consort__json_cursor *c, char **buf, size_t *cap);
+/* The number at pos, read as cJSON reads it; moves past it. */
+double consort__json_cursor_number(consort__json_cursor *c);
+
+/* "name: path: expected X, found Y", for values read with a cursor. */
+int consort__json_expected(const char *want, const char *found, const char *name, const char *path,
+	consort_error *err);
+
 /* 1-based line and column (counted in characters) of byte off of data. */
 void consort__json_position(const char *data, size_t off, size_t *line, size_t *col);
 

@@ -42,6 +42,13 @@ void consort__session_take_rules(consort_session *s, consort_rules *r);
 int consort__scoring_validate(const consort_scoring *sc, double smin, double smax,
 	const char *name, const char *path, consort_error *err);
 
+/* consort_session_parse as it was before the ratings were read straight from
+ * the text: the whole document as one cJSON tree. The same result and the same
+ * messages, but gigabytes for millions of ratings; the reference the streaming
+ * reader is tested against (tests and fuzzing only). */
+int consort__session_parse_tree(consort_session **out, const char *data, size_t len,
+	const char *name, consort_error *err);
+
 /* Valid id: 1-64 characters of A-Z a-z 0-9 _ . - */
 int consort__id_valid(const char *id);
 

@@ -202,14 +202,67 @@ static int known_id(size_t *index, const consort_session *s, const char *id, con
 	return 0;
 }
 
-static int read_rating(consort_session *s, const cJSON *item, const char *path, const reader *rd)
+/* The checks and the builder call for ratings[i] once its fields are read,
+ * whichever reader read them. Paths are only made for messages. */
+static int add_rating(consort_session *s, const char *from, const char *to, double score,
+	size_t i, const reader *rd)
+{
+	size_t f, t, k;
+	char path[CONSORT__JSON_PATH], p[CONSORT__JSON_PATH], what[CONSORT_ERROR_MAX], a[32], b[32];
+	int rc;
+	long found = consort_session_find(s, from);
+	if (found >= 0) {
+		f = (size_t)found;
+	} else {
+		PATH_INDEX(path, "ratings", i);
+		PATH_KEY(p, path, "from");
+		return known_id(&f, s, from, p, rd);
+	}
+	if ((found = consort_session_find(s, to)) >= 0) {
+		t = (size_t)found;
+	} else {
+		PATH_INDEX(path, "ratings", i);
+		PATH_KEY(p, path, "to");
+		return known_id(&t, s, to, p, rd);
+	}
+	if (f == t) {
+		PATH_INDEX(path, "ratings", i);
+		snprintf(what, sizeof(what), "\"%s\" rates itself", from);
+		return fail(rd, path, what);
+	}
+	if (score < s->scale_min || score > s->scale_max) {
+		char num[32];
+		PATH_INDEX(path, "ratings", i);
+		PATH_KEY(p, path, "score");
+		snprintf(what, sizeof(what), "%s is outside the scale %s..%s",
+			consort__json_number_text(num, sizeof(num), score),
+			consort__json_number_text(a, sizeof(a), s->scale_min),
+			consort__json_number_text(b, sizeof(b), s->scale_max));
+		return fail(rd, p, what);
+	}
+	/* The builder refuses a pair rated before; looking for it only then saves a
+	 * probe of the pair map per rating. */
+	rc = consort_session_add_rating(s, from, to, score, rd->err);
+	if (rc < 0) {
+		PATH_INDEX(path, "ratings", i);
+		if (rc == CONSORT_EINVALID && consort__pairmap_get(&s->rated, f, t, &k)) {
+			snprintf(what, sizeof(what), "\"%s\" -> \"%s\" is already rated at ratings[%zu]", from, to, k);
+			return fail(rd, path, what);
+		}
+		return rewrap(rd, path, rc);
+	}
+	return 0;
+}
+
+/* ratings[i] from a cJSON tree (the reference reader). */
+static int read_rating(consort_session *s, const cJSON *item, size_t i, const reader *rd)
 {
 	const char *from, *to;
 	const cJSON *sc;
 	double score;
-	size_t f, t, k;
-	char p[CONSORT__JSON_PATH], what[CONSORT_ERROR_MAX], a[32], b[32];
+	char path[CONSORT__JSON_PATH], p[CONSORT__JSON_PATH];
 	int rc;
+	PATH_INDEX(path, "ratings", i);
 	if ((rc = consort__json_want_object(item, rd->name, path, rd->err)) < 0 ||
 	    (rc = get_string(&from, item, path, "from", 1, rd)) < 0 ||
 	    (rc = get_string(&to, item, path, "to", 1, rd)) < 0 ||
@@ -219,31 +272,164 @@ static int read_rating(consort_session *s, const cJSON *item, const char *path, 
 		return fail(rd, p, "missing");
 	if ((rc = consort__json_want_number(&score, sc, rd->name, p, rd->err)) < 0)
 		return rc;
-	PATH_KEY(p, path, "from");
-	if ((rc = known_id(&f, s, from, p, rd)) < 0)
+	return add_rating(s, from, to, score, i, rd);
+}
+
+static int read_ratings_tree(consort_session *s, const cJSON *arr, const reader *rd)
+{
+	int rc;
+	if ((rc = consort__json_want_array(arr, rd->name, "ratings", rd->err)) < 0)
 		return rc;
-	PATH_KEY(p, path, "to");
-	if ((rc = known_id(&t, s, to, p, rd)) < 0)
-		return rc;
-	if (f == t) {
-		snprintf(what, sizeof(what), "\"%s\" rates itself", from);
-		return fail(rd, path, what);
+	size_t i = 0;
+	for (const cJSON *it = arr->child; it; it = it->next, i++)
+		if ((rc = read_rating(s, it, i, rd)) < 0)
+			return rc;
+	return 0;
+}
+
+/* ---- ratings straight from the text ---- */
+
+/* A session of 2000 participants has millions of ratings: as a cJSON tree they
+ * take gigabytes. So the ratings array is left out of the tree and read here,
+ * element by element, from the checked text, with the messages of the tree
+ * reader above (read_rating: the same checks in the same order). */
+
+/* What one element said about one of its fields. */
+typedef struct field {
+	unsigned count;    /* how often the key was given */
+	const char *kind;  /* the kind of its first value */
+} field;
+
+typedef struct rating_stream {
+	consort__json_cursor c;
+	char *from, *to, *key; /* decoded strings, reused from element to element */
+	size_t from_cap, to_cap, key_cap;
+} rating_stream;
+
+static int field_fail(const field *fd, const char *key, const char *want, size_t i, const reader *rd)
+{
+	char path[CONSORT__JSON_PATH], p[CONSORT__JSON_PATH];
+	PATH_INDEX(path, "ratings", i);
+	PATH_KEY(p, path, key);
+	if (fd->count > 1)
+		return consort__error(rd->err, CONSORT_EINVALID, "%s: %s: given twice", rd->name, p);
+	if (fd->count == 0)
+		return fail(rd, p, "missing");
+	return consort__json_expected(want, fd->kind, rd->name, p, rd->err);
+}
+
+static int stream_rating(consort_session *s, rating_stream *st, size_t i, const reader *rd)
+{
+	consort__json_cursor *c = &st->c;
+	field from = {0, NULL}, to = {0, NULL}, score = {0, NULL};
+	double value = 0;
+	if (c->d[c->pos] != '{') {
+		char path[CONSORT__JSON_PATH];
+		PATH_INDEX(path, "ratings", i);
+		return consort__json_expected("an object", consort__json_cursor_kind(c), rd->name, path,
+			rd->err);
 	}
-	if (score < s->scale_min || score > s->scale_max) {
-		char num[32];
+	c->pos++;
+	consort__json_cursor_space(c);
+	while (c->pos < c->end && c->d[c->pos] != '}') {
+		if (consort__json_cursor_string(c, &st->key, &st->key_cap) < 0)
+			return consort__error_nomem(rd->err);
+		consort__json_cursor_space(c);
+		c->pos++; /* ':' */
+		consort__json_cursor_space(c);
+		const char *kind = consort__json_cursor_kind(c);
+		field *fd = strcmp(st->key, "from") == 0 ? &from : strcmp(st->key, "to") == 0 ? &to :
+			strcmp(st->key, "score") == 0 ? &score : NULL;
+		if (fd && fd->count++ == 0)
+			fd->kind = kind;
+		if (fd && fd->count == 1 && fd != &score && c->d[c->pos] == '"') {
+			int rc = fd == &from ? consort__json_cursor_string(c, &st->from, &st->from_cap) :
+				consort__json_cursor_string(c, &st->to, &st->to_cap);
+			if (rc < 0)
+				return consort__error_nomem(rd->err);
+		} else if (fd == &score && fd->count == 1 && strcmp(kind, "a number") == 0) {
+			value = consort__json_cursor_number(c);
+		} else {
+			consort__json_cursor_skip(c);
+		}
+		consort__json_cursor_space(c);
+		if (c->pos < c->end && c->d[c->pos] == ',') {
+			c->pos++;
+			consort__json_cursor_space(c);
+		}
+	}
+	c->pos++; /* '}' */
+	if (from.count != 1 || strcmp(from.kind, "a string") != 0)
+		return field_fail(&from, "from", "a string", i, rd);
+	if (to.count != 1 || strcmp(to.kind, "a string") != 0)
+		return field_fail(&to, "to", "a string", i, rd);
+	if (score.count != 1 || strcmp(score.kind, "a number") != 0)
+		return field_fail(&score, "score", "a number", i, rd);
+	if (!isfinite(value)) {
+		char path[CONSORT__JSON_PATH], p[CONSORT__JSON_PATH];
+		PATH_INDEX(path, "ratings", i);
 		PATH_KEY(p, path, "score");
-		snprintf(what, sizeof(what), "%s is outside the scale %s..%s",
-			consort__json_number_text(num, sizeof(num), score),
-			consort__json_number_text(a, sizeof(a), s->scale_min),
-			consort__json_number_text(b, sizeof(b), s->scale_max));
-		return fail(rd, p, what);
+		return consort__error(rd->err, CONSORT_EINVALID, "%s: %s: number is too large", rd->name, p);
 	}
-	if (consort__pairmap_get(&s->rated, f, t, &k)) {
-		snprintf(what, sizeof(what), "\"%s\" -> \"%s\" is already rated at ratings[%zu]", from, to, k);
-		return fail(rd, path, what);
+	return add_rating(s, st->from, st->to, value, i, rd);
+}
+
+/* How many elements the checked array at the cursor has. */
+static size_t count_elements(consort__json_cursor c)
+{
+	size_t n = 0;
+	c.pos++; /* '[' */
+	consort__json_cursor_space(&c);
+	while (c.pos < c.end && c.d[c.pos] != ']') {
+		consort__json_cursor_skip(&c);
+		n++;
+		consort__json_cursor_space(&c);
+		if (c.pos < c.end && c.d[c.pos] == ',') {
+			c.pos++;
+			consort__json_cursor_space(&c);
+		}
 	}
-	rc = consort_session_add_rating(s, from, to, score, rd->err);
-	return rc < 0 ? rewrap(rd, path, rc) : 0;
+	return n;
+}
+
+/* The ratings array at data[span]: checked text, left out of the tree. */
+static int read_ratings_stream(consort_session *s, const char *data, consort__json_span span,
+	const reader *rd)
+{
+	rating_stream st;
+	memset(&st, 0, sizeof(st));
+	st.c.d = data;
+	st.c.pos = span.start;
+	st.c.end = span.end;
+	/* Room for all ratings at once, though never more than the participants can
+	 * give (n(n-1)) or valid elements can fit in the text (31 bytes at least):
+	 * a long array of junk fails at its first element, not for want of memory. */
+	size_t want = count_elements(st.c), n = s->n;
+	size_t most = n > 1 && n - 1 <= SIZE_MAX / n ? n * (n - 1) : 0;
+	if (want > most)
+		want = most;
+	if (want > (span.end - span.start) / 31 + 1)
+		want = (span.end - span.start) / 31 + 1;
+	consort_error ignored;
+	(void)consort_session_reserve(s, s->n, want, &ignored); /* only an optimisation */
+
+	int rc = 0;
+	consort__json_cursor *c = &st.c;
+	c->pos++; /* '[' */
+	consort__json_cursor_space(c);
+	for (size_t i = 0; c->pos < c->end && c->d[c->pos] != ']'; i++) {
+		if ((rc = stream_rating(s, &st, i, rd)) < 0)
+			break;
+		consort__json_cursor_space(c);
+		if (c->pos < c->end && c->d[c->pos] == ',') {
+			c->pos++;
+			consort__json_cursor_space(c);
+		}
+	}
+	free(st.from);
+	free(st.to);
+	free(st.key);
+	return rc;
 }
 
 /* Calls fn on every element of the array at `path`. */
@@ -574,7 +760,10 @@ static int read_scale(consort_session *s, const cJSON *root, const reader *rd)
 	return rc < 0 ? rewrap(rd, p, rc) : 0;
 }
 
-static int read_session(consort_session *s, const cJSON *root, const reader *rd)
+/* The session in root; the ratings from the text at data[*lifted] when they
+ * were left out of the tree (lifted is NULL when they are in it). */
+static int read_session(consort_session *s, const cJSON *root, const char *data,
+	const consort__json_span *lifted, const reader *rd)
 {
 	const char *title;
 	const cJSON *it;
@@ -596,8 +785,12 @@ static int read_session(consort_session *s, const cJSON *root, const reader *rd)
 		return fail(rd, "participants", "missing");
 	if ((rc = each(s, it, p, rd, read_participant)) < 0)
 		return rc;
-	if ((rc = member(&it, p, sizeof(p), root, "", "ratings", rd)) < 0 ||
-	    (it && (rc = each(s, it, p, rd, read_rating)) < 0))
+	if ((rc = member(&it, p, sizeof(p), root, "", "ratings", rd)) < 0)
+		return rc;
+	/* Given once, so the one left out of the tree is the one found. */
+	if (it && lifted && (rc = read_ratings_stream(s, data, *lifted, rd)) < 0)
+		return rc;
+	if (it && !lifted && (rc = read_ratings_tree(s, it, rd)) < 0)
 		return rc;
 	if ((rc = member(&it, p, sizeof(p), root, "", "rules", rd)) < 0)
 		return rc;
@@ -617,21 +810,27 @@ static int read_session(consort_session *s, const cJSON *root, const reader *rd)
 	return 0;
 }
 
-int consort_session_parse(consort_session **out, const char *data, size_t len,
-	const char *name, consort_error *err)
+/* consort_session_parse, with the ratings read from the text (stream) or
+ * from a cJSON tree of the whole document. */
+static int parse_session(consort_session **out, const char *data, size_t len, const char *name,
+	int stream, consort_error *err)
 {
 	reader rd = {name ? name : "session", err};
 	cJSON *root;
 	consort_session *s;
+	consort__json_span span;
+	size_t nlifted = 0;
 	*out = NULL;
-	int rc = consort__json_parse(&root, data, len, rd.name, err);
+	int rc = stream ? consort__json_parse_lifted(&root, &nlifted, &span, data, len, "ratings", rd.name, err) :
+		consort__json_parse(&root, data, len, rd.name, err);
 	if (rc < 0)
 		return rc;
 	if ((rc = consort_session_new(&s, err)) < 0) {
 		cJSON_Delete(root);
 		return rc;
 	}
-	rc = read_session(s, root, &rd);
+	/* Several lifted means "ratings" is given twice, which read_session reports. */
+	rc = read_session(s, root, data, nlifted == 1 ? &span : NULL, &rd);
 	cJSON_Delete(root);
 	if (rc < 0) {
 		consort_session_free(s);
@@ -639,6 +838,18 @@ int consort_session_parse(consort_session **out, const char *data, size_t len,
 	}
 	*out = s;
 	return 0;
+}
+
+int consort_session_parse(consort_session **out, const char *data, size_t len,
+	const char *name, consort_error *err)
+{
+	return parse_session(out, data, len, name, 1, err);
+}
+
+int consort__session_parse_tree(consort_session **out, const char *data, size_t len,
+	const char *name, consort_error *err)
+{
+	return parse_session(out, data, len, name, 0, err);
 }
 
 int consort_session_load(consort_session **out, const char *path, consort_error *err)

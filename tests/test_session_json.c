@@ -1,5 +1,6 @@
 /* Tests for the consort-session/1 reader and writer: good files field by field,
- * defaults, round trips, one bad file per error, and rules files. */
+ * defaults, round trips, one bad file per error, the ratings read straight from
+ * the text (against the whole-tree reader), and rules files. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,8 @@
 
 #include "consort/session.h"
 #include "session.h"
+#include "fileio.h"
+#include "json.h"
 
 #define DATA CONSORT_TEST_DATA "/session/"
 
@@ -62,8 +65,39 @@ static void assert_message(const char *msg, const char *file, const char *place)
 	assert_null(strchr(msg, '\n'));
 }
 
+static void assert_sessions_equal(const consort_session *a, const consort_session *b);
+
+/* The streaming reader (consort_session_parse) and the reference that reads the
+ * whole document as a cJSON tree agree: the same code and message, or sessions
+ * that write the same text. */
+static void assert_readers_agree(const char *text, size_t len)
+{
+	consort_session *a = NULL, *b = NULL;
+	consort_error ea = {0}, eb = {0};
+	int ra = consort_session_parse(&a, text, len, "agree.json", &ea);
+	int rb = consort__session_parse_tree(&b, text, len, "agree.json", &eb);
+	if (ra != rb || (ra < 0 && strcmp(ea.message, eb.message) != 0))
+		print_error("readers disagree on %.200s:\n  stream: %d %s\n  tree:   %d %s\n", text, ra,
+			ra < 0 ? ea.message : "", rb, rb < 0 ? eb.message : "");
+	assert_int_equal(ra, rb);
+	if (ra < 0) {
+		assert_string_equal(ea.message, eb.message);
+		assert_null(a);
+		assert_null(b);
+		return;
+	}
+	char *ta = to_json(a), *tb = to_json(b);
+	assert_string_equal(ta, tb);
+	assert_sessions_equal(a, b);
+	free(ta);
+	free(tb);
+	consort_session_free(a);
+	consort_session_free(b);
+}
+
 static void expect_bad_text(const char *text, size_t len, const char *place)
 {
+	assert_readers_agree(text, len);
 	consort_session *s = (consort_session *)1;
 	consort_error err = {0};
 	int rc = consort_session_parse(&s, text, len, "mem.json", &err);
@@ -634,6 +668,7 @@ static void test_every_prefix_fails(void **state)
 		assert_int_equal(consort_session_parse(&s, text, n, "cut.json", &err), CONSORT_EINVALID);
 		assert_null(s);
 		assert_non_null(strstr(err.message, "cut.json: "));
+		assert_readers_agree(text, n);
 	}
 }
 
@@ -716,6 +751,339 @@ static void test_missing_file(void **state)
 	s = (consort_session *)1;
 	assert_int_equal(consort_session_load(&s, DATA, &err), CONSORT_EIO);
 	assert_null(s);
+}
+
+/* ---- the ratings read straight from the text ---- */
+
+/* Every bad file gets the same message from both readers. */
+static void test_bad_files_readers_agree(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_files) / sizeof(*bad_files); i++) {
+		char path[512], *text;
+		size_t len;
+		consort_error err = {0};
+		snprintf(path, sizeof(path), "%s%s", DATA, bad_files[i].file);
+		assert_int_equal(consort__file_read(&text, &len, path, &err), 0);
+		assert_readers_agree(text, len);
+		free(text);
+	}
+}
+
+#define RATED(body) HEAD PEOPLE ", \"scale\": {\"min\": 0, \"max\": 10}, \"ratings\": [" body "]}"
+
+static void test_rating_key_order(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 4}"),
+		RATED("{\"score\": 4, \"to\": \"b\", \"from\": \"a\"}"),
+		RATED("{\"to\": \"b\", \"score\": 4, \"from\": \"a\"}"),
+		RATED("{\"score\":4,\"from\":\"a\",\"to\":\"b\"}"),
+		RATED("\n\t{ \"to\" :\r\n\"b\" , \"from\"\t:  \"a\",\"score\"  :  4 }\n"),
+		RATED("{\"fr\\u006fm\": \"a\", \"t\\u006F\": \"b\", \"\\u0073core\": 4}"),
+		RATED("{\"from\": \"\\u0061\", \"to\": \"\\u0062\", \"score\": 4.0}"),
+		RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 40e-1}"),
+		RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 0.4E+1}"),
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		consort_session *s = parse_ok(texts[i]);
+		double score = -1;
+		assert_int_equal(consort_session_rating_count(s), 1);
+		assert_int_equal(consort_session_score(s, 0, 1, &score), 0);
+		assert_true(score == 4);
+		assert_int_equal(consort_session_score(s, 1, 0, &score), -1);
+		consort_session_free(s);
+		assert_readers_agree(texts[i], strlen(texts[i]));
+	}
+}
+
+static void test_rating_extra_keys(void **state)
+{
+	(void)state;
+	const char *text = RATED(
+		"{\"x-note\": {\"from\": \"b\", \"to\": [\"a\", {\"score\": 9}], \"s\": \"}]\\\"\"},"
+		" \"from\": \"a\", \"From\": 1, \"x-list\": [[[], {}], [1, -2.5e3, true, false, null]],"
+		" \"to\": \"b\", \"x-str\": \"\\\\\\\"{[\", \"score\": 7.25, \"x-num\": -0, \"x-null\": null},"
+		" {\"score\": 3, \"x\": {\"y\": {\"z\": [\"]\"]}}, \"to\": \"a\", \"from\": \"b\", \"x-t\": true}");
+	consort_session *s = parse_ok(text);
+	double score = -1;
+	assert_int_equal(consort_session_rating_count(s), 2);
+	assert_int_equal(consort_session_score(s, 0, 1, &score), 0);
+	assert_true(score == 7.25);
+	assert_int_equal(consort_session_score(s, 1, 0, &score), 0);
+	assert_true(score == 3);
+	consort_session_free(s);
+	assert_readers_agree(text, strlen(text));
+}
+
+static void test_rating_escaped_ids(void **state)
+{
+	(void)state;
+	const char *text = HEAD "\"participants\": [{\"id\": \"a1\", \"sector\": \"s\"},"
+		" {\"id\": \"b_2\", \"sector\": \"s\"}, {\"id\": \"c.3\", \"sector\": \"s\"}],"
+		" \"ratings\": [{\"from\": \"a\\u0031\", \"to\": \"b\\u005f2\", \"score\": 2},"
+		" {\"from\": \"\\u0062_\\u0032\", \"to\": \"\\u0063\\u002e\\u0033\", \"score\": 3},"
+		" {\"from\": \"c.3\", \"to\": \"a1\", \"score\": 4}]}";
+	consort_session *s = parse_ok(text);
+	double score = -1;
+	assert_int_equal(consort_session_rating_count(s), 3);
+	assert_int_equal(consort_session_score(s, 0, 1, &score), 0);
+	assert_true(score == 2);
+	assert_int_equal(consort_session_score(s, 1, 2, &score), 0);
+	assert_true(score == 3);
+	consort_session_free(s);
+	assert_readers_agree(text, strlen(text));
+
+	/* Escapes decode to what the message shows; a pair rated twice under two spellings. */
+	static const bad_case cases[] = {
+		{RATED("{\"from\": \"\\u00e4\\ud83d\\ude00\", \"to\": \"b\", \"score\": 1}"),
+			"ratings[0].from: unknown id \"\xc3\xa4\xf0\x9f\x98\x80\""},
+		{RATED("{\"from\": \"a\\n\", \"to\": \"b\", \"score\": 1}"), "ratings[0].from: unknown id \"a?\""},
+		{RATED("{\"from\": \"a\\/\", \"to\": \"b\", \"score\": 1}"), "ratings[0].from: unknown id \"a/\""},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 1}, {\"from\": \"\\u0061\", \"to\": \"\\u0062\", \"score\": 2}"),
+			"ratings[1]: \"a\" -> \"b\" is already rated at ratings[0]"},
+		{RATED("{\"from\": \"a\", \"to\": \"\\u0061\", \"score\": 1}"), "ratings[0]: \"a\" rates itself"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		expect_bad_text(cases[i].file, strlen(cases[i].file), cases[i].place);
+}
+
+/* Each field of a rating wrong in each way, and "ratings" itself. */
+static void test_rating_errors(void **state)
+{
+	(void)state;
+	static const bad_case cases[] = {
+		{RATED("3"), "ratings[0]: expected an object, found a number"},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 1}, [\"a\", \"b\", 1]"), "ratings[1]: expected an object, found an array"},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 1}, null"), "ratings[1]: expected an object, found null"},
+		{RATED("\"x\""), "ratings[0]: expected an object, found a string"},
+		{RATED("{}"), "ratings[0].from: missing"},
+		{RATED("{\"from\": 1, \"from\": \"a\", \"to\": \"b\", \"score\": 1}"), "ratings[0].from: given twice"},
+		{RATED("{\"to\": 5, \"from\": 1, \"score\": 1}"), "ratings[0].from: expected a string, found a number"},
+		{RATED("{\"to\": 5, \"from\": \"a\", \"score\": 1}"), "ratings[0].to: expected a string, found a number"},
+		{RATED("{\"to\": \"b\", \"from\": \"a\", \"to\": \"b\"}"), "ratings[0].to: given twice"},
+		{RATED("{\"to\": {\"a\": 1}, \"from\": false}"), "ratings[0].from: expected a string, found false"},
+		{RATED("{\"from\": \"a\", \"to\": \"b\"}"), "ratings[0].score: missing"},
+		{RATED("{\"score\": \"1\", \"score\": 1, \"from\": \"a\", \"to\": \"b\"}"), "ratings[0].score: given twice"},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": null}"), "ratings[0].score: expected a number, found null"},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": {}}"), "ratings[0].score: expected a number, found an object"},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 1e309}"), "ratings[0].score: number is too large"},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": -11}"), "ratings[0].score: -11 is outside the scale 0..10"},
+		{RATED("{\"from\": \"a\", \"to\": \"zz\", \"score\": 11}"), "ratings[0].to: unknown id \"zz\""},
+		{RATED("{\"from\": \"a\", \"to\": \"b\", \"score\": 10.000000000000002}"), "ratings[0].score: 10.000000000000002 is outside"},
+		{RATED("{\"fr\\u006fm\": \"a\", \"from\": \"b\", \"to\": \"b\", \"score\": 1}"), "ratings[0].from: given twice"},
+		{HEAD PEOPLE ", \"ratings\": [], \"ratings\": []}", "ratings: given twice"},
+		{HEAD PEOPLE ", \"ratings\": [], \"rat\\u0069ngs\": [{}]}", "ratings: given twice"},
+		{HEAD PEOPLE ", \"ratings\": {}, \"ratings\": []}", "ratings: given twice"},
+		{HEAD PEOPLE ", \"ratings\": null}", "ratings: expected an array, found null"},
+		{HEAD PEOPLE ", \"\\u0072atings\": \"x\"}", "ratings: expected an array, found a string"},
+		{HEAD PEOPLE ", \"rat\\u0069ngs\": [{\"from\": \"a\", \"to\": \"b\", \"score\": 1}, {\"to\": \"a\"}]}",
+			"ratings[1].from: missing"},
+		/* Errors in the rest of the document keep their order around the ratings. */
+		{HEAD PEOPLE ", \"ratings\": [{}], \"rules\": {\"size\": 1}}", "ratings[0].from: missing"},
+		{HEAD "\"ratings\": [{}], " PEOPLE ", \"scale\": 1}", "scale: expected an object"},
+		{HEAD "\"ratings\": [{\"from\": \"a\", \"to\": \"b\", \"score\": 1}], \"participants\": [{\"id\": \"a\"}]}",
+			"participants[0].sector: missing"},
+		{"{\"ratings\": [{}], \"participants\": []}", "format: missing"},
+		{HEAD PEOPLE ", \"x\": {\"ratings\": [{}]}, \"ratings\": [{\"from\": \"a\", \"to\": \"b\", \"score\": 9}]}",
+			"ratings[0].score: 9 is outside the scale 1..5"},
+		{HEAD PEOPLE ", \"ratings\": [{\"from\": \"a\", \"to\": \"b\", \"score\": 1}], \"ratings\": [{}]}",
+			"ratings: given twice"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		expect_bad_text(cases[i].file, strlen(cases[i].file), cases[i].place);
+
+	/* Syntax errors inside the ratings are still found by line and column. */
+	const char *text = HEAD PEOPLE ",\n\"ratings\": [{\"from\": \"a\", \"to\": \"b\", \"score\": 1},\n {\"from\": \"b\" \"to\": \"a\"}]}";
+	expect_bad_text(text, strlen(text), "line 3, column 15: expected ',' or '}'");
+	text = HEAD PEOPLE ",\n\"ratings\": [{\"from\": \"a\", \"to\": \"b\", \"score\": 01}]}";
+	expect_bad_text(text, strlen(text), "line 2, column 48: expected ',' or '}', found '1'");
+}
+
+/* A text buffer that grows. */
+typedef struct text_buf {
+	char *p;
+	size_t len, cap;
+} text_buf;
+
+static void add_text(text_buf *t, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		size_t room = t->cap - t->len;
+		va_start(ap, fmt);
+		int n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? room : 0, fmt, ap);
+		va_end(ap);
+		assert_true(n >= 0);
+		if (t->p && (size_t)n < room) {
+			t->len += (size_t)n;
+			return;
+		}
+		t->cap = t->cap ? t->cap * 2 : (size_t)1 << 16;
+		while (t->cap < t->len + (size_t)n + 1)
+			t->cap *= 2;
+		t->p = realloc(t->p, t->cap);
+		assert_non_null(t->p);
+	}
+}
+
+/* A session of n participants in which every ordered pair is rated, each rating
+ * written in one of several spellings (key orders, escapes, extra keys, number
+ * forms). Element `bad` (when < n(n-1)) is spoilt in way `how`. */
+static char *all_pairs(size_t n, size_t bad, int how)
+{
+	text_buf t = {0};
+	add_text(&t, "{\"format\": \"consort-session/1\", \"scale\": {\"min\": 0, \"max\": 10},\n\"participants\": [");
+	for (size_t i = 0; i < n; i++)
+		add_text(&t, "%s{\"id\": \"p%zu\", \"sector\": \"%s\"}", i ? ", " : "", i, i % 3 ? "firm" : "association");
+	add_text(&t, "],\n\"ratings\": [\n");
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (i == j)
+				continue;
+			unsigned v = (unsigned)((i * 7 + j * 13) % 101); /* the score is v / 10 */
+			add_text(&t, "%s", k ? ",\n" : "");
+			if (k == bad) {
+				switch (how) {
+				case 0: add_text(&t, "{\"from\": \"p%zu\", \"to\": \"p%zu\", \"score\": 10.5}", i, j); break;
+				case 1: add_text(&t, "{\"from\": \"p%zu\", \"to\": \"q%zu\", \"score\": 1}", i, j); break;
+				case 2: add_text(&t, "{\"from\": \"p0\", \"to\": \"p1\", \"score\": 1}"); break;
+				case 3: add_text(&t, "[\"p%zu\", \"p%zu\", 1]", i, j); break;
+				case 4: add_text(&t, "{\"from\": \"p%zu\", \"to\": \"p%zu\", \"to\": \"p%zu\", \"score\": 1}", i, j, j); break;
+				default: add_text(&t, "{\"from\": \"p%zu\", \"to\": \"p%zu\", \"score\": \"1\"}", i, j); break;
+				}
+				k++;
+				continue;
+			}
+			switch (k % 8) {
+			case 0: add_text(&t, "{\"from\": \"p%zu\", \"to\": \"p%zu\", \"score\": %u.%u}", i, j, v / 10, v % 10); break;
+			case 1: add_text(&t, "{\"score\": %ue-1, \"to\": \"p%zu\", \"from\": \"p%zu\"}", v, j, i); break;
+			case 2: add_text(&t, "{\"to\":\"p%zu\",\"score\":%u.%u0,\"from\":\"\\u0070%zu\"}", j, v / 10, v % 10, i); break;
+			case 3: add_text(&t, "{ \"x-when\" : {\"at\": [1, {\"from\": \"zz\"}]} , \"from\" : \"p%zu\" ,"
+				" \"to\" : \"p%zu\" , \"score\" : %u.%uE0 }", i, j, v / 10, v % 10); break;
+			case 4: add_text(&t, "{\"fr\\u006fm\": \"p%zu\", \"x\": \"\\\"}]\", \"to\": \"p%zu\", \"score\": 0.%03ue2}", i, j, v); break;
+			case 5: add_text(&t, "{\"from\": \"p%zu\", \"to\": \"p%zu\", \"score\": %u.%u, \"x-null\": null}", i, j, v / 10, v % 10); break;
+			case 6: add_text(&t, "\t{\"to\": \"p%zu\",\n\"from\": \"p%zu\",\r\n\"score\": %u.%u}", j, i, v / 10, v % 10); break;
+			default: add_text(&t, "{\"score\": %u.%u, \"from\": \"p%zu\", \"to\": \"p%zu\", \"x\": [true, false]}", v / 10, v % 10, i, j); break;
+			}
+			k++;
+		}
+	}
+	add_text(&t, "\n],\n\"rules\": {\"consortia\": 3, \"size\": {\"min\": 2}}}\n");
+	return t.p;
+}
+
+/* 300 participants and all 89 700 pairs: the same session as the tree reader
+ * makes of it, with every score where it belongs. */
+static void test_large_session_same_as_tree(void **state)
+{
+	(void)state;
+	const size_t n = 300;
+	char *text = all_pairs(n, SIZE_MAX, 0);
+	consort_session *s = parse_ok(text);
+	assert_int_equal(consort_session_count(s), n);
+	assert_int_equal(consort_session_rating_count(s), n * (n - 1));
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			double score = -1;
+			if (i == j) {
+				assert_int_equal(consort_session_score(s, i, j, &score), -1);
+				continue;
+			}
+			unsigned v = (unsigned)((i * 7 + j * 13) % 101);
+			assert_int_equal(consort_session_score(s, i, j, &score), 0);
+			assert_true(score == (double)v / 10);
+		}
+	assert_readers_agree(text, strlen(text));
+	assert_round_trip(s);
+	consort_session_free(s);
+	free(text);
+}
+
+/* An error far down a long array names its element. */
+static void test_deep_error_index(void **state)
+{
+	(void)state;
+	static const char *const places[] = {
+		"ratings[70001].score: 10.5 is outside the scale 0..10",
+		"ratings[70001].to: unknown id \"q",
+		"ratings[70001]: \"p0\" -> \"p1\" is already rated at ratings[0]",
+		"ratings[70001]: expected an object, found an array",
+		"ratings[70001].to: given twice",
+		"ratings[70001].score: expected a number, found a string",
+	};
+	for (int how = 0; how < 6; how++) {
+		char *text = all_pairs(300, 70001, how);
+		expect_bad_text(text, strlen(text), places[how]);
+		free(text);
+	}
+}
+
+/* The pieces in src/json.c: lifted spans, and the cursor reading what cJSON reads. */
+static void test_json_cursor(void **state)
+{
+	(void)state;
+	const char *text = "\xef\xbb\xbf{\"a\": [1], \"r\": [ 1, {\"r\": [2]} ], \"b\": {\"r\": [3]}, \"r\": 4, \"\\u0072\": []}";
+	cJSON *root;
+	size_t nlifted;
+	consort__json_span span;
+	consort_error err = {0};
+	assert_int_equal(consort__json_parse_lifted(&root, &nlifted, &span, text, strlen(text), "r", "t", &err), 0);
+	assert_int_equal(nlifted, 2); /* the two arrays of "r" at the top; not b.r, not 4 */
+	assert_int_equal(span.end - span.start, strlen("[ 1, {\"r\": [2]} ]"));
+	assert_memory_equal(text + span.start, "[ 1, {\"r\": [2]} ]", span.end - span.start);
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "r");
+	assert_true(cJSON_IsArray(r) && !r->child);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "a")), 1);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "b"), "r")), 1);
+	cJSON_Delete(root);
+
+	/* Strings and numbers come out as cJSON makes them. */
+	static const char *const values[] = {
+		"\"plain\"", "\"\"", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
+		"\"\\u0041\\u00e4\\u20ac\\ud83d\\ude00\\uDBFF\\uDFFF\\u007f\\u0080\\u07FF\\u0800\\uFFFF\"",
+		"\"\xc3\xa4 raw \xf0\x9f\x98\x80\"", "\"\\\\\"", "\"a\\\\\\\"b\"",
+		"0", "-0", "4", "4.5", "0.1", "1e2", "1E-2", "-2.5e+3", "1e309", "-1e309", "5e-324", "1e-400",
+		"123456789012345678901234567890", "0.30000000000000004", "2.675", "1.7976931348623157e308",
+		"9007199254740993", "0.000000000000000000000000000000000000000000000000000000000001",
+	};
+	for (size_t i = 0; i < sizeof(values) / sizeof(*values); i++) {
+		char doc[256];
+		snprintf(doc, sizeof(doc), "[%s, 1]", values[i]);
+		cJSON *tree;
+		assert_int_equal(consort__json_parse(&tree, doc, strlen(doc), "t", &err), 0);
+		consort__json_cursor c = {doc, 1, strlen(doc)};
+		if (cJSON_IsString(tree->child)) {
+			char *buf = NULL;
+			size_t cap = 0;
+			assert_string_equal(consort__json_cursor_kind(&c), "a string");
+			assert_int_equal(consort__json_cursor_string(&c, &buf, &cap), 0);
+			assert_string_equal(buf, tree->child->valuestring);
+			free(buf);
+		} else {
+			assert_string_equal(consort__json_cursor_kind(&c), "a number");
+			double d = consort__json_cursor_number(&c);
+			assert_memory_equal(&d, &tree->child->valuedouble, sizeof(d));
+		}
+		assert_int_equal(c.pos, 1 + strlen(values[i])); /* just past the value */
+		cJSON_Delete(tree);
+	}
+
+	/* Skipping lands just past the value, whatever it holds. */
+	static const char *const skips[] = {
+		"{\"a\": [1, {\"b\": \"]}\\\"\"}], \"c\": {}}", "[[[]], [{}], \"[\"]", "\"a\\\\\"", "true", "false",
+		"null", "-1.5e3", "{}", "[]", "\"\\\\\\\\\"",
+	};
+	for (size_t i = 0; i < sizeof(skips) / sizeof(*skips); i++) {
+		char doc[256];
+		snprintf(doc, sizeof(doc), "[%s , 1]", skips[i]);
+		consort__json_cursor c = {doc, 1, strlen(doc)};
+		consort__json_cursor_skip(&c);
+		assert_int_equal(c.pos, 1 + strlen(skips[i]));
+	}
 }
 
 /* ---- rules files ---- */
@@ -846,6 +1214,14 @@ int main(void)
 		cmocka_unit_test(test_unknown_fields_ignored),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_bad_files_readers_agree),
+		cmocka_unit_test(test_rating_key_order),
+		cmocka_unit_test(test_rating_extra_keys),
+		cmocka_unit_test(test_rating_escaped_ids),
+		cmocka_unit_test(test_rating_errors),
+		cmocka_unit_test(test_large_session_same_as_tree),
+		cmocka_unit_test(test_deep_error_index),
+		cmocka_unit_test(test_json_cursor),
 		cmocka_unit_test(test_load_rules_bare),
 		cmocka_unit_test(test_load_rules_wrapped),
 		cmocka_unit_test(test_load_rules_bad),
