@@ -18,6 +18,20 @@
  * rows and n^3 candidate cuts and cannot prove anything within usual limits. */
 #define AUTO_EXACT_MAX_N 200
 
+/* Linking rows a lot model needs (3 per pair and lot) above which auto does
+ * not build it: MDGPLIB n = 120 with 10 lots would need 214,200 rows and 150 MiB
+ * and prove nothing (bench/README.md). */
+#define AUTO_EXACT_MAX_LOT_ROWS 60000.0
+
+/* Whether auto should run the exact engine at all. */
+static int exact_in_reach(const consort__problem *p)
+{
+	if (p->n > AUTO_EXACT_MAX_N)
+		return 0;
+	double pairs = (double)p->n * (p->n - 1) / 2;
+	return !p->nlots || 3.0 * pairs * p->nlots <= AUTO_EXACT_MAX_LOT_ROWS;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -139,7 +153,7 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 		return consort__error_nomem(err);
 	}
 	consort_engine engine = opts->engine;
-	if (engine == CONSORT_ENGINE_AUTO && n > AUTO_EXACT_MAX_N)
+	if (engine == CONSORT_ENGINE_AUTO && !exact_in_reach(p))
 		engine = CONSORT_ENGINE_HEURISTIC;
 
 	/* 1. The heuristic: the incumbent (or the whole answer). */
