@@ -1,6 +1,8 @@
 /* The heuristic engine: penalty-guided tabu search with iterated restarts over
  * consortium assignments, for sessions too large for the exact engine. */
 #include "heuristic.h"
+#include "heuristic_cpp.h"
+#include "heur_base.h"
 #include "error.h"
 
 #include <float.h>
@@ -1310,6 +1312,30 @@ static int solve_empty(const consort__problem *p, int *assign, int *k, double *o
 	return 1;
 }
 
+/* The specialised engines for the problem shapes that have one. Returns 1 with
+ * a checked solution, 0 when none applies (or, never expected, its answer
+ * breaks a rule: the general engine then runs), or a negative code. */
+static int fast_path(const consort__problem *p, const consort__heur_options *o,
+	int *assign, int *k, double *objective, consort_error *err)
+{
+	double t0 = consort__heur_now();
+	int rc = 0;
+	if (consort__heur_cpp_applies(p))
+		rc = consort__heur_cpp_solve(p, o, assign, k, objective, err);
+	if (rc <= 0)
+		return rc;
+	if (!consort__problem_feasible(p, assign, *k, NULL, 0)) {
+		for (int i = 0; i < p->n; i++)
+			assign[i] = OUT;
+		*k = 0;
+		*objective = 0;
+		return 0;
+	}
+	if (o->progress)
+		o->progress(consort__heur_now() - t0, *objective, o->progress_data);
+	return 1;
+}
+
 int consort__heuristic_solve(const consort__problem *p, const consort__heur_options *o,
 	int *assign, int *k, double *objective, consort_error *err)
 {
@@ -1322,6 +1348,9 @@ int consort__heuristic_solve(const consort__problem *p, const consort__heur_opti
 	*objective = 0;
 	for (int i = 0; i < p->n; i++)
 		assign[i] = OUT;
+	rc = fast_path(p, o, assign, k, objective, err);
+	if (rc != 0)
+		return rc;
 	search s;
 	memset(&s, 0, sizeof(s));
 	s.p = p;
