@@ -16,6 +16,7 @@
  * summary per set and budget on stdout. */
 #define _DEFAULT_SOURCE /* wait4, for the peak RSS of a child that was killed */
 #include "consort.h"
+#include "benchutil.h"
 
 #include <errno.h>
 #include <math.h>
@@ -30,45 +31,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* ---- memory of this process, from /proc/self/status ---- */
-
-/* A field of /proc/self/status in MiB ("VmHWM", "VmRSS"); NAN when unreadable. */
-static double proc_mib(const char *field)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		return NAN;
-	char line[256];
-	size_t len = strlen(field);
-	double v = NAN;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, field, len) == 0 && line[len] == ':') {
-			v = strtod(line + len + 1, NULL) / 1024.0;
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-/* Resets the peak RSS of this process to its current RSS (Linux >= 4.0), so a
- * forked child's VmHWM counts only what it touches itself. */
-static void reset_peak(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-	if (f) {
-		fputs("5", f);
-		fclose(f);
-	}
-}
 
 /* ---- the instances ---- */
 
@@ -236,13 +198,13 @@ static double recompute(const consort_proposal *p, const consort_session *s)
 
 static void child_solve(const instance *in, double limit, const config *c, result *r)
 {
-	reset_peak();
+	bench_reset_peak();
 	consort_error err;
 	consort_session *s = NULL;
-	double t0 = now();
+	double t0 = bench_now();
 	r->rc = consort_bench_load(&s, in->path, in->set == SET_MDGP ? CONSORT_BENCH_MDGP : CONSORT_BENCH_CPLIB,
 		&err);
-	r->load_s = now() - t0;
+	r->load_s = bench_now() - t0;
 	if (r->rc < 0) {
 		snprintf(r->message, sizeof(r->message), "load: %s", err.message);
 		return;
@@ -254,10 +216,10 @@ static void child_solve(const instance *in, double limit, const config *c, resul
 	o.seed = c->seed;
 	o.explain = 0;
 	consort_proposal *p = NULL;
-	t0 = now();
+	t0 = bench_now();
 	r->rc = consort_solve(&p, s, &o, &err);
-	r->seconds = now() - t0;
-	r->peak_mib = proc_mib("VmHWM");
+	r->seconds = bench_now() - t0;
+	r->peak_mib = bench_proc_mib("VmHWM");
 	if (r->rc < 0) {
 		snprintf(r->message, sizeof(r->message), "solve: %s", err.message);
 		consort_session_free(s);
@@ -293,7 +255,7 @@ static run_kind run_child(const instance *in, double limit, const config *c, dou
 		exit(3);
 	}
 	fflush(NULL);
-	double t0 = now();
+	double t0 = bench_now();
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("fork");
@@ -323,7 +285,7 @@ static run_kind run_child(const instance *in, double limit, const config *c, dou
 	run_kind kind = RUN_OK;
 	char *at = (char *)r;
 	while (got < sizeof(*r)) {
-		double left = kill_after - (now() - t0);
+		double left = kill_after - (bench_now() - t0);
 		if (left <= 0) {
 			kill(pid, SIGKILL);
 			kind = RUN_KILLED;
@@ -350,11 +312,11 @@ static run_kind run_child(const instance *in, double limit, const config *c, dou
 		;
 	*signo = 0;
 	if (kind == RUN_KILLED) {
-		r->seconds = now() - t0;
+		r->seconds = bench_now() - t0;
 	} else if (got < sizeof(*r)) {
 		kind = RUN_CRASH;
 		*signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-		r->seconds = now() - t0;
+		r->seconds = bench_now() - t0;
 	} else if (r->rc < 0) {
 		kind = RUN_ERROR;
 	}

@@ -19,6 +19,7 @@
  * at its first solution that good). */
 #define _DEFAULT_SOURCE /* wait4, for the peak RSS of a child that was killed */
 #include "consort.h"
+#include "benchutil.h"
 #include "heuristic.h"
 #include "problem.h"
 
@@ -37,48 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* A field of /proc/self/status in MiB ("VmHWM", "VmRSS"); NAN when unreadable. */
-static double proc_mib(const char *field)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		return NAN;
-	char line[256];
-	size_t len = strlen(field);
-	double v = NAN;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, field, len) == 0 && line[len] == ':') {
-			v = strtod(line + len + 1, NULL) / 1024.0;
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
 /* Heap bytes in use (glibc mallinfo2: small blocks plus mmap'ed ones), in MiB:
  * exact sizes of what a data structure holds, where RSS moves by whole pages. */
 static double heap_mib(void)
 {
 	struct mallinfo2 mi = mallinfo2();
 	return (double)(mi.uordblks + mi.hblkhd) / 1048576.0;
-}
-
-/* Resets the peak RSS of this process to its current RSS (Linux >= 4.0). */
-static void reset_peak(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-	if (f) {
-		fputs("5", f);
-		fclose(f);
-	}
 }
 
 /* Adjusted Rand index of two labelings of n items (Hubert & Arabie 1985):
@@ -170,10 +135,10 @@ static double measure_ips(const consort_session *s)
 		h.time_limit = 0;
 		h.max_iters = iters;
 		int k;
-		double obj, t0 = now();
+		double obj, t0 = bench_now();
 		if (consort__heuristic_solve(p, &h, assign, &k, &obj, &err) < 0)
 			break;
-		double t = now() - t0;
+		double t = bench_now() - t0;
 		ips = (double)iters / fmax(t, 1e-9);
 		if (t >= 0.5 || iters >= 100000000L)
 			break;
@@ -201,10 +166,10 @@ static double time_to_target(const consort_session *s, double target, double lim
 		h.has_target = 1;
 		h.target = target;
 		int k;
-		double obj, t0 = now();
+		double obj, t0 = bench_now();
 		if (consort__heuristic_solve(p, &h, assign, &k, &obj, &err) == 1 &&
 			obj >= target - 1e-9 * fmax(1, fabs(target)))
-			t = now() - t0;
+			t = bench_now() - t0;
 	}
 	free(assign);
 	consort__problem_free(p);
@@ -213,7 +178,7 @@ static double time_to_target(const consort_session *s, double target, double lim
 
 static void child_run(int n, int K, uint64_t seed, const config *c, result *r)
 {
-	reset_peak();
+	bench_reset_peak();
 	consort_error err;
 	consort_simulate_options so;
 	consort_simulate_defaults(&so);
@@ -223,9 +188,9 @@ static void child_run(int n, int K, uint64_t seed, const config *c, result *r)
 	so.rules = 1;
 	consort_session *s = NULL;
 	int *planted = NULL;
-	double heap0 = heap_mib(), t0 = now();
+	double heap0 = heap_mib(), t0 = bench_now();
 	r->rc = consort_simulate(&s, &planted, &so, &err);
-	r->sim_s = now() - t0;
+	r->sim_s = bench_now() - t0;
 	if (r->rc < 0) {
 		snprintf(r->message, sizeof(r->message), "simulate: %s", err.message);
 		return;
@@ -251,10 +216,10 @@ static void child_run(int n, int K, uint64_t seed, const config *c, result *r)
 	o.engine = c->engine;
 	o.explain = 0;
 	consort_proposal *prop = NULL;
-	t0 = now();
+	t0 = bench_now();
 	r->rc = consort_solve(&prop, s, &o, &err);
-	r->seconds = now() - t0;
-	r->peak_mib = proc_mib("VmHWM");
+	r->seconds = bench_now() - t0;
+	r->peak_mib = bench_proc_mib("VmHWM");
 	if (r->rc < 0) {
 		snprintf(r->message, sizeof(r->message), "solve: %s", err.message);
 		goto out;
@@ -299,7 +264,7 @@ static run_kind run_child(int n, int K, uint64_t seed, const config *c, double k
 		exit(3);
 	}
 	fflush(NULL);
-	double t0 = now();
+	double t0 = bench_now();
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("fork");
@@ -329,7 +294,7 @@ static run_kind run_child(int n, int K, uint64_t seed, const config *c, double k
 	run_kind kind = RUN_OK;
 	char *at = (char *)r;
 	while (got < sizeof(*r)) {
-		double left = kill_after - (now() - t0);
+		double left = kill_after - (bench_now() - t0);
 		if (left <= 0) {
 			kill(pid, SIGKILL);
 			kind = RUN_KILLED;
@@ -354,11 +319,11 @@ static run_kind run_child(int n, int K, uint64_t seed, const config *c, double k
 		;
 	*signo = 0;
 	if (kind == RUN_KILLED) {
-		r->seconds = now() - t0;
+		r->seconds = bench_now() - t0;
 	} else if (got < sizeof(*r)) {
 		kind = RUN_CRASH;
 		*signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-		r->seconds = now() - t0;
+		r->seconds = bench_now() - t0;
 	} else if (r->rc < 0) {
 		kind = RUN_ERROR;
 	}
