@@ -2,6 +2,7 @@
  * consortium assignments, for sessions too large for the exact engine. */
 #include "heuristic.h"
 #include "heuristic_cpp.h"
+#include "heuristic_mdgp.h"
 #include "heur_base.h"
 #include "error.h"
 
@@ -1322,6 +1323,8 @@ static int fast_path(const consort__problem *p, const consort__heur_options *o,
 	int rc = 0;
 	if (consort__heur_cpp_applies(p))
 		rc = consort__heur_cpp_solve(p, o, assign, k, objective, err);
+	else if (consort__heur_mdgp_applies(p))
+		rc = consort__heur_mdgp_solve(p, o, assign, k, objective, err);
 	if (rc <= 0)
 		return rc;
 	if (!consort__problem_feasible(p, assign, *k, NULL, 0)) {

@@ -7,7 +7,8 @@
 
 typedef struct consort__heur_options {
 	double time_limit;   /* seconds of wall time; <= 0: stop by max_iters only */
-	long max_iters;      /* <= 0: no cap (then time_limit must be > 0) */
+	long max_iters;      /* <= 0: no cap (then time_limit must be > 0); the unit is
+	                      * each search's own step (a move, a participant visited) */
 	unsigned long seed;
 	int has_target;      /* stop as soon as the objective reaches target */
 	double target;

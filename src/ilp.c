@@ -51,6 +51,9 @@ typedef struct model {
 	int infeasible;          /* a row with no variables left cannot hold */
 	int kmin, kmax;          /* consortia count, tightened by counting */
 	int heur_done;
+	double give_up_above;    /* a bound above this after give_up_at is hopeless */
+	double give_up_at;       /* absolute time; 0: never give up */
+	int gave_up;
 	int has_inc;
 	double inc, bound;
 	/* candidate cuts of one round */
@@ -930,6 +933,15 @@ static void report(model *m)
 		m->o->progress(now() - m->t0, m->has_inc, m->inc, m->bound, m->o->progress_data);
 }
 
+/* Whether the bound is still hopelessly far from the start (options give_up_*). */
+static int hopeless(model *m, double bound)
+{
+	if (m->give_up_at <= 0 || bound <= m->give_up_above || now() < m->give_up_at)
+		return 0;
+	m->gave_up = 1;
+	return 1;
+}
+
 static void callback(glp_tree *T, void *info)
 {
 	model *m = info;
@@ -965,7 +977,7 @@ static void callback(glp_tree *T, void *info)
 		if (best)
 			m->bound = fmin(m->bound, glp_ios_node_bound(T, best));
 		report(m);
-		if (m->deadline > 0 && now() >= m->deadline)
+		if ((m->deadline > 0 && now() >= m->deadline) || hopeless(m, m->bound))
 			glp_ios_terminate(T);
 		break;
 	}
@@ -1020,6 +1032,8 @@ static int root_loop(model *m, double *lp_bound)
 		if (st != GLP_OPT)
 			return CONSORT_ESOLVER;
 		*lp_bound = glp_get_obj_val(m->lp);
+		if (hopeless(m, *lp_bound))
+			return 2;
 		for (int c = 1; c <= m->ncols; c++)
 			m->x[c] = glp_get_col_prim(m->lp, c);
 		/* Purge before separating: new rows start basic and would go at once. */
@@ -1157,6 +1171,11 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	mm.t0 = now();
 	mm.deadline = o->time_limit > 0 ? mm.t0 + o->time_limit : 0;
 	mm.bound = HUGE_VAL;
+	if (o->start && o->give_up_gap > 0) {
+		double s0 = consort__problem_objective(p, o->start);
+		mm.give_up_above = s0 + o->give_up_gap * fmax(1, fabs(s0));
+		mm.give_up_at = mm.t0 + fmax(0, o->give_up_after);
+	}
 	/* volatile: the pointer must survive a longjmp from GLPK's error hook. */
 	model *volatile m = &mm;
 	int rc;
@@ -1180,6 +1199,7 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	res->cuts = m->cuts;
 	res->root_rounds = m->rounds;
 	res->nodes = m->nodes;
+	res->gave_up = m->gave_up;
 	if (m->lp)
 		glp_delete_prob(m->lp);
 	glp_error_hook(NULL, NULL);

@@ -11,6 +11,12 @@ typedef struct consort__ilp_options {
 	const int *start;        /* a feasible assignment to start from, or NULL */
 	int start_k;
 	int feasibility;         /* 1: only decide whether a solution exists */
+	/* Give up early (status stopped or feasible, with the bound so far) when,
+	 * give_up_after seconds in, the proven bound is still more than
+	 * give_up_gap * max(1, |start objective|) above the start: the LP bound is
+	 * too weak for a proof, and the time is better spent searching. Needs a
+	 * start; 0: never. */
+	double give_up_gap, give_up_after;
 	void (*progress)(double seconds, int has_incumbent, double incumbent, double bound, void *data);
 	void *progress_data;
 } consort__ilp_options;
@@ -26,6 +32,7 @@ typedef struct consort__ilp_result {
 	double root_seconds;     /* its wall time */
 	long nodes;              /* branch-and-bound nodes GLPK created */
 	long cuts;               /* lazy rows added */
+	int gave_up;             /* stopped by the give_up_* rule */
 } consort__ilp_result;
 
 void consort__ilp_options_init(consort__ilp_options *o);

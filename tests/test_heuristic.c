@@ -15,6 +15,8 @@
 
 #include "brute.h"
 #include "heuristic.h"
+#include "heuristic_cpp.h"
+#include "heuristic_mdgp.h"
 #include "randprob.h"
 
 /* CONSORT_TEST_QUICK=1 (valgrind runs) checks fewer random instances. */
@@ -211,6 +213,37 @@ static void test_against_brute_force(void **state)
 	assert_true(rate >= 0.95);
 }
 
+/* The specialised searches (clique partitioning: free count, no rule; grouping:
+ * a fixed count with size ranges only) against brute force, on rule masks that
+ * select them; the test checks they were the ones taking the problems. */
+static void test_fast_paths(void **state)
+{
+	(void)state;
+	static const int masks[] = { 0, RP_REAL, RP_K_FIXED, RP_K_FIXED | RP_REAL, RP_K_FIXED | RP_SIZE,
+		RP_K_FIXED | RP_SIZE | RP_REAL, RP_LOTS, RP_LOTS | RP_REAL };
+	int count = quick() ? 80 : 320, cpp = 0, mdgp = 0;
+	tally t;
+	memset(&t, 0, sizeof(t));
+	for (int i = 0; i < count; i++) {
+		unsigned seed = 7000u + (unsigned)i;
+		int mask = masks[i % (int)(sizeof(masks) / sizeof(masks[0]))];
+		int n = 4 + i % 6;
+		if ((mask & RP_LOTS) && n > 7)
+			n = 7;
+		consort__problem *p = randprob_make(seed, n, mask);
+		assert_non_null(p);
+		cpp += consort__heur_cpp_applies(p);
+		mdgp += consort__heur_mdgp_applies(p);
+		consort__problem_free(p);
+		check_instance(seed, n, mask, &t);
+	}
+	print_message("fast paths vs brute force: %d cpp, %d mdgp shapes; %d feasible (%d optimal), %d infeasible\n",
+		cpp, mdgp, t.feasible, t.hits, t.infeasible);
+	assert_true(cpp >= count / 16); /* masks 0 and RP_REAL: half draw a size minimum of 2 */
+	assert_true(mdgp >= count / 8);
+	assert_int_equal(t.hits, t.feasible);
+}
+
 /* Same seed, same iteration budget: the same proposal (on 100 units, so the
  * windowed tabu steps and targeted swaps are in play). */
 static void test_reproducible(void **state)
@@ -285,6 +318,10 @@ static void test_planted(void **state)
 	p->lot = lots;
 	p->nlots = G;
 	p->kmin = p->kmax = G;
+	last = -1e300;
+	o = iters(100 * N, 3); /* the grouping search counts one step per participant visited */
+	o.progress = progress;
+	o.progress_data = &last;
 	assert_int_equal(consort__heuristic_solve(p, &o, assign, &k, &obj, NULL), 1);
 	assert_true(fabs(obj - planted) < 1e-6);
 	consort__problem_free(p);
@@ -403,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_brute_by_hand),
 		cmocka_unit_test(test_brute_lots),
 		cmocka_unit_test(test_against_brute_force),
+		cmocka_unit_test(test_fast_paths),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_planted),
 		cmocka_unit_test(test_target),
