@@ -51,6 +51,7 @@ typedef struct model {
 	int infeasible;          /* a row with no variables left cannot hold */
 	int kmin, kmax;          /* consortia count, tightened by counting */
 	int heur_done;
+	int out_of_time;         /* the time limit came while building the model */
 	double give_up_above;    /* a bound above this after give_up_at is hopeless */
 	double give_up_at;       /* absolute time; 0: never give up */
 	int gave_up;
@@ -325,7 +326,12 @@ static void add_slot_rows(model *m)
 		row_commit(m, &r, GLP_FX, 0, 0);
 	}
 	/* y_ij = 1 exactly when i and j are in the same slot. */
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		/* 3 n L rows per participant: large models must not outlast the limit. */
+		if (m->deadline > 0 && now() >= m->deadline) {
+			m->out_of_time = 1;
+			return;
+		}
 		for (int j = i + 1; j < n; j++)
 			for (int g = 0; g < L; g++) {
 				int y = pair_col(n, i, j), li = xcol(m, i, g), lj = xcol(m, j, g);
@@ -345,6 +351,7 @@ static void add_slot_rows(model *m)
 				row_add(m, &r, lj, 1);
 				row_commit(m, &r, GLP_UP, 0, 1);
 			}
+	}
 	/* Each slot's rules in aggregate form (times u_k: an unused slot is empty). */
 	for (int g = 0; g < L; g++) {
 		const consort__group *G = slot_group(m, g);
@@ -1087,6 +1094,10 @@ static int solve_model(consort__ilp_result *res, model *m, consort_error *err)
 		return consort__error_nomem(err);
 	if (m->infeasible) {
 		res->status = CONSORT_STATUS_INFEASIBLE;
+		return 0;
+	}
+	if (m->out_of_time) {
+		res->status = CONSORT_STATUS_STOPPED; /* no bound either */
 		return 0;
 	}
 	m->base_rows = glp_get_num_rows(m->lp);
