@@ -6,6 +6,7 @@
 #include "heuristic.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <time.h>
 
 /* The clock of time limits. Benchmark builds on a busy machine may define it
@@ -19,6 +20,25 @@ static inline double consort__heur_now(void)
 	struct timespec ts;
 	clock_gettime(CONSORT_HEUR_CLOCK, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A tuning parameter: the environment variable `name` when set (for the
+ * measurements of bench/README.md), else dflt. */
+static inline double consort__heur_param(const char *name, double dflt)
+{
+	const char *e = getenv(name);
+	return e ? atof(e) : dflt;
+}
+
+/* The tolerance below which two objective values count as equal: 1e-9 of the
+ * largest weight (1e-9 when all are 0). */
+static inline double consort__heur_tolerance(const consort__problem *p)
+{
+	double maxw = 0;
+	for (size_t i = 0; i < (size_t)p->n * p->n; i++)
+		if (fabs(p->w[i]) > maxw)
+			maxw = fabs(p->w[i]);
+	return 1e-9 * (maxw > 0 ? maxw : 1);
 }
 
 /* splitmix64 (Steele, Lea & Flood 2014): tiny, the same on every platform. */

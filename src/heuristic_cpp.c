@@ -90,12 +90,6 @@ int consort__heur_cpp_applies(const consort__problem *p)
 	return 1;
 }
 
-static double envf_cpp(const char *name, double dflt)
-{
-	const char *e = getenv(name);
-	return e ? atof(e) : dflt;
-}
-
 /* ------------------------------------------------------------------ state */
 
 static double *col(const cpp *s, int c)
@@ -397,7 +391,7 @@ static double exp_neg(const double *table, double x)
 static void anneal(cpp *s, double T)
 {
 	int n = s->n;
-	double alpha = envf_cpp("CPPT_ALPHA", 0.96), sf = envf_cpp("CPPT_SF", 4), minacc = envf_cpp("CPPT_MINACC", 0.01);
+	double alpha = consort__heur_param("CPPT_ALPHA", 0.96), sf = consort__heur_param("CPPT_SF", 4), minacc = consort__heur_param("CPPT_MINACC", 0.01);
 	memcpy(s->run_cl, s->cl, (size_t)n * sizeof(int));
 	s->run_obj = s->obj;
 	double table[242];
@@ -460,7 +454,7 @@ static double temperature(cpp *s)
 		}
 	}
 	double T = cnt ? sum / cnt / log(2.0) : 1;
-	return T * envf_cpp("CPPT_T0", 0.25);
+	return T * consort__heur_param("CPPT_T0", 0.25);
 }
 
 /* ------------------------------------------------------------- building */
@@ -542,7 +536,7 @@ static int merge_divide(cpp *s, const int *pa, const int *pb, int *child)
 {
 	int n = s->n, *parent = s->scratch, *gid = s->scratch2;
 	int blocks = meet_size(s, pa, pb);
-	double shrink = envf_cpp("CPPT_SHRINK", 0.6);
+	double shrink = consort__heur_param("CPPT_SHRINK", 0.6);
 	int target = (int)(shrink * n) + consort__rng_below(&s->rng, n / 5 + 1);
 	if (target < blocks)
 		target = blocks;
@@ -690,7 +684,7 @@ static int run(cpp *s)
 	tabu_search(s);
 	s->T0 = temperature(s);
 	double last_best = s->best_obj;
-	int stale = 0, restart_after = (int)envf_cpp("CPPT_RESTART", 1000000);
+	int stale = 0, restart_after = (int)consort__heur_param("CPPT_RESTART", 1000000);
 	while (!consort__budget_over(s->b)) {
 		if (s->b->report_due)
 			report(s);
@@ -698,7 +692,7 @@ static int run(cpp *s)
 		if (s->pcount < s->psize) {
 			construct(s, child);
 		} else {
-			T *= envf_cpp("CPPT_CT", 1);
+			T *= consort__heur_param("CPPT_CT", 1);
 			int i = consort__rng_below(&s->rng, s->pcount);
 			int j = consort__rng_below(&s->rng, s->pcount - 1);
 			j += j >= i;
@@ -758,17 +752,13 @@ int consort__heur_cpp_solve(const consort__problem *p, const consort__heur_optio
 	s.w = p->w;
 	s.b = &b;
 	consort__rng_seed(&s.rng, o->seed);
-	double maxw = 0;
-	for (size_t i = 0; i < (size_t)n * n; i++)
-		if (fabs(p->w[i]) > maxw)
-			maxw = fabs(p->w[i]);
-	s.tol = 1e-9 * (maxw > 0 ? maxw : 1);
-	s.tmin = 2 + (int)(envf_cpp("CPPT_TA", 0.05) * n);
-	s.tspan = 2 + (int)(envf_cpp("CPPT_TB", 0.1) * n);
-	s.depth = (long)(envf_cpp("CPPT_DEPTH", 10) * n);
+	s.tol = consort__heur_tolerance(p);
+	s.tmin = 2 + (int)(consort__heur_param("CPPT_TA", 0.05) * n);
+	s.tspan = 2 + (int)(consort__heur_param("CPPT_TB", 0.1) * n);
+	s.depth = (long)(consort__heur_param("CPPT_DEPTH", 10) * n);
 	if (s.depth < 100)
 		s.depth = 100;
-	s.psize = (int)envf_cpp("CPPT_POP", 10);
+	s.psize = (int)consort__heur_param("CPPT_POP", 10);
 	if (s.psize < 2)
 		s.psize = 2;
 	size_t nn = (size_t)n * n;

@@ -49,12 +49,6 @@ typedef struct mdgp {
 	double *dv;           /* m */
 } mdgp;
 
-static double envf_md(const char *name, double dflt)
-{
-	const char *e = getenv(name);
-	return e ? atof(e) : dflt;
-}
-
 int consort__heur_mdgp_applies(const consort__problem *p)
 {
 	int n = p->n, m = p->nlots ? p->nlots : p->kmin;
@@ -289,8 +283,8 @@ static void random_start(mdgp *s, int *lab)
 static void run(mdgp *s, int *lab)
 {
 	int n = s->n;
-	int weak = (int)envf_md("MDT_WEAK", 3), alpha = (int)envf_md("MDT_ALPHA", 50);
-	double strong = envf_md("MDT_STRONG", 0.1);
+	int weak = (int)consort__heur_param("MDT_WEAK", 3), alpha = (int)consort__heur_param("MDT_ALPHA", 50);
+	double strong = consort__heur_param("MDT_STRONG", 0.1);
 	random_start(s, lab);
 	load(s, lab);
 	for (int v = 0; v < n; v++)
@@ -339,11 +333,7 @@ int consort__heur_mdgp_solve(const consort__problem *p, const consort__heur_opti
 	s.w = p->w;
 	s.b = &b;
 	consort__rng_seed(&s.rng, o->seed);
-	double maxw = 0;
-	for (size_t i = 0; i < (size_t)n * n; i++)
-		if (fabs(p->w[i]) > maxw)
-			maxw = fabs(p->w[i]);
-	s.tol = 1e-9 * (maxw > 0 ? maxw : 1);
+	s.tol = consort__heur_tolerance(p);
 	s.lo = malloc((size_t)m * sizeof(int));
 	s.hi = malloc((size_t)m * sizeof(int));
 	s.cl = malloc((size_t)n * sizeof(int));
