@@ -104,6 +104,73 @@ static void test_start_incumbent(void **state)
 	}
 }
 
+/* give_up_*: a hopeless bound stops the engine early with a valid bound; no
+ * start or no threshold, no giving up. */
+static void test_give_up(void **state)
+{
+	(void)state;
+	enum { N = 40, SMALL = 8 };
+	static double w[N * N];
+	unsigned r = 12345;
+	for (int i = 0; i < N; i++)
+		for (int j = i + 1; j < N; j++) {
+			r = r * 1103515245u + 12345u;
+			w[i * N + j] = w[j * N + i] = (double)((r >> 8) % 2001) / 1000.0 - 1.0;
+		}
+	int start[N];
+	for (int i = 0; i < N; i++)
+		start[i] = i; /* everyone alone: objective 0 */
+	consort__problem *p = NULL;
+	assert_int_equal(consort__problem_from_weights(&p, N, w, NULL), 0);
+	consort__ilp_options o;
+	consort__ilp_options_init(&o);
+	o.start = start;
+	o.start_k = N;
+	o.time_limit = 30;
+	o.give_up_gap = 0.5;
+	o.give_up_after = 0;
+	consort__ilp_result res;
+	assert_int_equal(consort__ilp_solve(&res, p, &o, NULL), 0);
+	assert_int_equal(res.gave_up, 1);
+	assert_true(res.status == CONSORT_STATUS_FEASIBLE || res.status == CONSORT_STATUS_STOPPED);
+	assert_true(res.bound > 0.5); /* the reason it gave up */
+	consort__ilp_result_dispose(&res);
+	o.start = NULL; /* nothing to compare the bound with */
+	o.time_limit = 0.3;
+	assert_int_equal(consort__ilp_solve(&res, p, &o, NULL), 0);
+	assert_int_equal(res.gave_up, 0);
+	consort__ilp_result_dispose(&res);
+	consort__problem_free(p);
+
+	/* On small problems whatever stops it, the bound is a bound. */
+	for (unsigned seed = 1; seed <= 30; seed++) {
+		double ws[SMALL * SMALL];
+		for (int i = 0; i < SMALL; i++)
+			for (int j = 0; j < SMALL; j++) {
+				r = r * 1103515245u + 12345u + seed;
+				ws[i * SMALL + j] = i == j ? 0 : (double)((r >> 8) % 2001) / 1000.0 - 1.0;
+			}
+		for (int i = 0; i < SMALL; i++)
+			for (int j = 0; j < i; j++)
+				ws[i * SMALL + j] = ws[j * SMALL + i];
+		assert_int_equal(consort__problem_from_weights(&p, SMALL, ws, NULL), 0);
+		int a[BRUTE_MAX_N], k;
+		double best;
+		assert_int_equal(brute_solve(p, a, &k, &best), 1);
+		o.start = start;
+		o.start_k = SMALL;
+		o.time_limit = 30;
+		assert_int_equal(consort__ilp_solve(&res, p, &o, NULL), 0);
+		assert_true(res.bound >= best - 1e-6);
+		if (res.status == CONSORT_STATUS_OPTIMAL)
+			assert_true(fabs(res.objective - best) < 1e-6);
+		else
+			assert_int_equal(res.gave_up, 1);
+		consort__ilp_result_dispose(&res);
+		consort__problem_free(p);
+	}
+}
+
 /* A planted partition of 40 is recovered and proved optimal. */
 static void test_planted(void **state)
 {
@@ -185,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_brute_force),
 		cmocka_unit_test(test_start_incumbent),
+		cmocka_unit_test(test_give_up),
 		cmocka_unit_test(test_planted),
 		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_glpk_error_hook),
