@@ -51,6 +51,9 @@ typedef struct model {
 	int infeasible;          /* a row with no variables left cannot hold */
 	int kmin, kmax;          /* consortia count, tightened by counting */
 	int heur_done;
+	int lazy_pairs;          /* separate the pair-count row (pairs_lo..pairs_hi) */
+	double pairs_lo, pairs_hi;
+	int lazy_members;        /* separate per-member size rows of the lots */
 	int out_of_time;         /* the time limit came while building the model */
 	double give_up_above;    /* a bound above this after give_up_at is hopeless */
 	double give_up_at;       /* absolute time; 0: never give up */
@@ -489,22 +492,70 @@ done:
 	return ok;
 }
 
-/* One row: the number of pairs in a consortium lies within pair_range. Cuts
- * off the fractional points that spread everyone a little over every slot. */
-static void add_pair_count_row(model *m)
+/* The rule rows that are valid but not needed to state the model, separated
+ * lazily when the LP point breaks them: eagerly added they doubled the time
+ * of workshop sessions with lots, where the LP rarely breaks them, while on
+ * grouping problems (everyone placed, positive weights) they are what makes
+ * proofs possible (bench/README.md).
+ * - The number of pairs inside consortia lies within pair_range: cuts off the
+ *   fractional points that spread everyone a little over every lot.
+ * - With lots, each member's consortium size lies within its lot's range (the
+ *   per-member form of the lot's aggregate size rows). */
+static void setup_lazy_rules(model *m, int with_member_rows)
 {
-	double pmin, pmax;
-	int n = m->n;
-	if (!pair_range(m, &pmin, &pmax))
-		return;
-	double all = 0.5 * n * (n - 1);
-	if (pmin <= 0 && pmax >= all)
-		return;
-	row r = {0};
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++)
-			row_add(m, &r, pair_col(n, i, j), 1);
-	row_commit(m, &r, pmin == pmax ? GLP_FX : GLP_DB, pmin, pmax);
+	double pmin, pmax, all = 0.5 * m->n * (m->n - 1);
+	if (!env_off("CONSORT_ILP_PAIR_ROW") && pair_range(m, &pmin, &pmax) && (pmin > 0 || pmax < all)) {
+		m->lazy_pairs = 1;
+		m->pairs_lo = pmin;
+		m->pairs_hi = pmax;
+	}
+	m->lazy_members = with_member_rows && !env_off("CONSORT_ILP_SIZE_ROWS");
+}
+
+static int separate_rules(model *m)
+{
+	int n = m->n, added = 0;
+	const double *x = m->x;
+	if (m->lazy_pairs) {
+		double sum = 0;
+		for (int c = 1; c <= n * (n - 1) / 2; c++)
+			sum += x[c];
+		if (sum > m->pairs_hi + 1e-6 || sum < m->pairs_lo - 1e-6) {
+			row r = {0};
+			for (int i = 0; i < n; i++)
+				for (int j = i + 1; j < n; j++)
+					row_add(m, &r, pair_col(n, i, j), 1);
+			row_commit(m, &r, m->pairs_lo == m->pairs_hi ? GLP_FX : GLP_DB, m->pairs_lo, m->pairs_hi);
+			added++;
+		}
+	}
+	if (!m->lazy_members)
+		return added;
+	int L = m->nslots;
+	for (int i = 0; i < n; i++) {
+		double deg = 0, lo = 0, hi = 0;
+		for (int j = 0; j < n; j++)
+			if (j != i)
+				deg += x[pair_col(n, i < j ? i : j, i < j ? j : i)];
+		for (int g = 0; g < L; g++) {
+			const consort__group *G = slot_group(m, g);
+			double xi = x[m->col_l + i * L + g];
+			lo += (G->size_min - 1) * xi;
+			hi += (G->size_max - 1) * xi;
+		}
+		int below = deg < lo - 1e-6, above = deg > hi + 1e-6;
+		if (!below && !above)
+			continue;
+		row r = {0};
+		row_neighbours(m, &r, i, NULL, 0, 0);
+		for (int g = 0; g < L; g++) {
+			const consort__group *G = slot_group(m, g);
+			row_add(m, &r, m->col_l + i * L + g, -(above ? G->size_max - 1 : G->size_min - 1));
+		}
+		row_commit(m, &r, above ? GLP_UP : GLP_LO, 0, 0);
+		added++;
+	}
+	return added;
 }
 
 /* ---- the model ---- */
@@ -630,16 +681,13 @@ static int build_model(model *m)
 		add_size_rows(m, lo, hi);
 		add_sector_rows(m, lo, hi, sel);
 		add_cover_rows(m, lo);
-	} else if (m->col_p || !env_off("CONSORT_ILP_SIZE_ROWS")) {
-		/* Still needed: y_ij = 0 when i stays outside (p_i = 0); and with
-		 * everyone placed they took MDGPLIB n = 12 bounds from 50-70 % above
-		 * the optimum to 4-13 % (bench/README.md). */
+	} else if (m->col_p) {
+		/* Still needed: y_ij = 0 when i stays outside (p_i = 0). */
 		add_size_rows(m, lo, hi);
 	}
 	if (need_reps)
 		add_count_rows(m);
-	if (!env_off("CONSORT_ILP_PAIR_ROW"))
-		add_pair_count_row(m);
+	setup_lazy_rules(m, m->nslots && !m->col_p && !(pm && pm[0] == '1'));
 	if (m->nslots)
 		add_slot_rows(m);
 	return 0;
@@ -842,6 +890,7 @@ static int separate(model *m)
 {
 	int n = m->n;
 	m->ncand = 0;
+	int rule_rows = separate_rules(m);
 	if (separate_triangles(m) < 0)
 		return -1;
 	int *q = NULL;
@@ -889,8 +938,8 @@ static int separate(model *m)
 	free(in);
 	if (rc < 0)
 		return -1;
-	m->cuts += added;
-	return added;
+	m->cuts += added + rule_rows;
+	return added + rule_rows;
 }
 
 /* ---- decoding ---- */
