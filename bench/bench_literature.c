@@ -18,17 +18,12 @@
 #include "consort.h"
 #include "benchutil.h"
 
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -241,87 +236,35 @@ static void child_solve(const instance *in, double limit, const config *c, resul
 
 typedef enum { RUN_OK, RUN_ERROR, RUN_CRASH, RUN_KILLED } run_kind;
 
-/* Forks, solves in the child and reads its result from a pipe. The child is
- * killed after `kill_after` seconds. When the child could not report its own
- * peak memory (killed, crashed), it is taken from wait4's ru_maxrss. */
+typedef struct child_args {
+	const instance *in;
+	double limit;
+	const config *c;
+} child_args;
+
+static void child_entry(void *arg, void *out)
+{
+	child_args *a = arg;
+	child_solve(a->in, a->limit, a->c, out);
+}
+
+/* Solves in a forked child (bench_run_forked), killed after `kill_after`
+ * seconds. When the child could not report its own peak memory (killed,
+ * crashed), it is taken from wait4's ru_maxrss. */
 static run_kind run_child(const instance *in, double limit, const config *c, double kill_after, result *r,
 	int *signo)
 {
 	memset(r, 0, sizeof(*r));
 	r->objective = r->bound = r->recomputed = NAN;
-	int fd[2];
-	if (pipe(fd) < 0) {
-		perror("pipe");
-		exit(3);
-	}
-	fflush(NULL);
-	double t0 = bench_now();
-	pid_t pid = fork();
-	if (pid < 0) {
-		perror("fork");
-		exit(3);
-	}
-	if (pid == 0) {
-		close(fd[0]);
-		result cr;
-		memset(&cr, 0, sizeof(cr));
-		cr.objective = cr.bound = cr.recomputed = NAN;
-		child_solve(in, limit, c, &cr);
-		const char *at = (const char *)&cr;
-		size_t left = sizeof(cr);
-		while (left > 0) {
-			ssize_t k = write(fd[1], at, left);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				_exit(4);
-			at += k;
-			left -= (size_t)k;
-		}
-		_exit(0);
-	}
-	close(fd[1]);
-	size_t got = 0;
-	run_kind kind = RUN_OK;
-	char *at = (char *)r;
-	while (got < sizeof(*r)) {
-		double left = kill_after - (bench_now() - t0);
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			kind = RUN_KILLED;
-			break;
-		}
-		struct pollfd pfd = {fd[0], POLLIN, 0};
-		int pr = poll(&pfd, 1, (int)fmin(left * 1000 + 1, 1000));
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			continue;
-		ssize_t k = read(fd[0], at + got, sizeof(*r) - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break; /* the child died before writing its result */
-		got += (size_t)k;
-	}
-	close(fd[0]);
-	int st = 0;
-	struct rusage ru;
-	memset(&ru, 0, sizeof(ru));
-	while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
-		;
-	*signo = 0;
-	if (kind == RUN_KILLED) {
-		r->seconds = bench_now() - t0;
-	} else if (got < sizeof(*r)) {
-		kind = RUN_CRASH;
-		*signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-		r->seconds = bench_now() - t0;
-	} else if (r->rc < 0) {
-		kind = RUN_ERROR;
-	}
+	child_args a = {in, limit, c};
+	double secs, maxrss;
+	bench_run_kind k = bench_run_forked(child_entry, &a, r, sizeof(*r), kill_after, &secs, signo, &maxrss);
+	run_kind kind = k == BENCH_RUN_KILLED ? RUN_KILLED : k == BENCH_RUN_CRASH ? RUN_CRASH
+		: r->rc < 0 ? RUN_ERROR : RUN_OK;
+	if (k != BENCH_RUN_OK)
+		r->seconds = secs;
 	if (kind != RUN_OK || !isfinite(r->peak_mib))
-		r->peak_mib = (double)ru.ru_maxrss / 1024.0;
+		r->peak_mib = maxrss;
 	return kind;
 }
 
