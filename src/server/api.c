@@ -160,6 +160,20 @@ static cJSON *parse_body(const consort__request *rq, consort__response *rs)
 	return doc;
 }
 
+/* A write that takes a JSON body: parsed (a 400 when it is not an object), then
+ * applied under the store's admin lock. */
+static void locked_body_write(consort__api *api, const consort__request *rq, consort__response *rs,
+	void (*apply)(consort__api *api, const cJSON *body, consort__response *rs))
+{
+	cJSON *body = parse_body(rq, rs);
+	if (!body)
+		return;
+	consort__store_admin_lock(api->store);
+	apply(api, body, rs);
+	consort__store_admin_unlock(api->store);
+	cJSON_Delete(body);
+}
+
 /* A string member: 0 with *out set (NULL when absent/null and optional), or
  * -1 after a 400 response. */
 static int get_string(consort__response *rs, const cJSON *o, const char *key, int required,
@@ -622,7 +636,7 @@ static int read_offers(consort__response *rs, const cJSON *body, const char ***l
 	return 0;
 }
 
-static void add_participant(consort__api *api, consort__response *rs, const cJSON *body)
+static void add_participant(consort__api *api, const cJSON *body, consort__response *rs)
 {
 	const char *id, *name, *sector;
 	const char **offers;
@@ -668,13 +682,7 @@ static void add_participant(consort__api *api, consort__response *rs, const cJSO
 
 static void h_add_participant(consort__api *api, const consort__request *rq, consort__response *rs)
 {
-	cJSON *body = parse_body(rq, rs);
-	if (!body)
-		return;
-	consort__store_admin_lock(api->store);
-	add_participant(api, rs, body);
-	consort__store_admin_unlock(api->store);
-	cJSON_Delete(body);
+	locked_body_write(api, rq, rs, add_participant);
 }
 
 /* The rules text without the together/apart pairs that name id. */
@@ -1136,13 +1144,7 @@ static void put_settings(consort__api *api, const cJSON *body, consort__response
 
 static void h_put_settings(consort__api *api, const consort__request *rq, consort__response *rs)
 {
-	cJSON *body = parse_body(rq, rs);
-	if (!body)
-		return;
-	consort__store_admin_lock(api->store);
-	put_settings(api, body, rs);
-	consort__store_admin_unlock(api->store);
-	cJSON_Delete(body);
+	locked_body_write(api, rq, rs, put_settings);
 }
 
 static void h_get_round(consort__api *api, const consort__request *rq, consort__response *rs)
@@ -1209,13 +1211,7 @@ static void set_round(consort__api *api, const cJSON *body, consort__response *r
 
 static void h_post_round(consort__api *api, const consort__request *rq, consort__response *rs)
 {
-	cJSON *body = parse_body(rq, rs);
-	if (!body)
-		return;
-	consort__store_admin_lock(api->store);
-	set_round(api, body, rs);
-	consort__store_admin_unlock(api->store);
-	cJSON_Delete(body);
+	locked_body_write(api, rq, rs, set_round);
 }
 
 /* ---- solving ---- */
