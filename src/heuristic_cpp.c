@@ -5,7 +5,6 @@
 #include "error.h"
 
 #include <float.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -46,6 +45,11 @@ typedef struct cpp {
 	int tmin, tspan;      /* tabu tenure: tmin + 0..tspan steps */
 	long depth;           /* a tabu run ends after this many steps without progress */
 	double T0;            /* initial temperature of every annealing */
+	/* tuning, read once (environment knobs for measurements) */
+	double alpha, sizefactor, minacc; /* annealing: cooling, epoch length, frozen below */
+	double t0factor;      /* initial temperature: this times the mean uphill step */
+	double shrink;        /* crossover: target blocks about shrink * n */
+	double child_cool;    /* children anneal from child_cool * T0 */
 
 	/* state */
 	int k;                /* clusters 0..k-1 are non-empty */
@@ -391,7 +395,7 @@ static double exp_neg(const double *table, double x)
 static void anneal(cpp *s, double T)
 {
 	int n = s->n;
-	double alpha = consort__heur_param("CPPT_ALPHA", 0.96), sf = consort__heur_param("CPPT_SF", 4), minacc = consort__heur_param("CPPT_MINACC", 0.01);
+	double alpha = s->alpha, sf = s->sizefactor, minacc = s->minacc;
 	memcpy(s->run_cl, s->cl, (size_t)n * sizeof(int));
 	s->run_obj = s->obj;
 	double table[242];
@@ -454,7 +458,7 @@ static double temperature(cpp *s)
 		}
 	}
 	double T = cnt ? sum / cnt / log(2.0) : 1;
-	return T * consort__heur_param("CPPT_T0", 0.25);
+	return T * s->t0factor;
 }
 
 /* ------------------------------------------------------------- building */
@@ -536,8 +540,7 @@ static int merge_divide(cpp *s, const int *pa, const int *pb, int *child)
 {
 	int n = s->n, *parent = s->scratch, *gid = s->scratch2;
 	int blocks = meet_size(s, pa, pb);
-	double shrink = consort__heur_param("CPPT_SHRINK", 0.6);
-	int target = (int)(shrink * n) + consort__rng_below(&s->rng, n / 5 + 1);
+	int target = (int)(s->shrink * n) + consort__rng_below(&s->rng, n / 5 + 1);
 	if (target < blocks)
 		target = blocks;
 	for (int v = 0; v < n; v++)
@@ -683,8 +686,6 @@ static int run(cpp *s)
 	note(s);
 	tabu_search(s);
 	s->T0 = temperature(s);
-	double last_best = s->best_obj;
-	int stale = 0, restart_after = (int)consort__heur_param("CPPT_RESTART", 1000000);
 	while (!consort__budget_over(s->b)) {
 		if (s->b->report_due)
 			report(s);
@@ -692,7 +693,7 @@ static int run(cpp *s)
 		if (s->pcount < s->psize) {
 			construct(s, child);
 		} else {
-			T *= consort__heur_param("CPPT_CT", 1);
+			T *= s->child_cool;
 			int i = consort__rng_below(&s->rng, s->pcount);
 			int j = consort__rng_below(&s->rng, s->pcount - 1);
 			j += j >= i;
@@ -705,26 +706,8 @@ static int run(cpp *s)
 		s->b->iter++;
 		s->run_obj = -DBL_MAX;
 		note(s);
-		double before = s->obj;
 		anneal(s, T);
-		if (getenv("CPPT_DEBUG"))
-			fprintf(stderr, "gen it %ld child %.0f -> %.0f k %d pool %d best %.0f\n", s->b->iter, before,
-				s->obj, s->k, s->pcount, s->best_obj);
 		pool_offer(s);
-		/* Stagnation: keep the best member, rebuild the others. */
-		if (s->best_obj > last_best + s->tol) {
-			last_best = s->best_obj;
-			stale = 0;
-		} else if (s->pcount == s->psize && ++stale >= restart_after) {
-			int bi = 0;
-			for (int i = 1; i < s->pcount; i++)
-				if (s->pobj[i] > s->pobj[bi])
-					bi = i;
-			memmove(s->pop, s->pop + (size_t)bi * n, (size_t)n * sizeof(int));
-			s->pobj[0] = s->pobj[bi];
-			s->pcount = 1;
-			stale = 0;
-		}
 	}
 	free(child);
 	return 0;
@@ -758,6 +741,12 @@ int consort__heur_cpp_solve(const consort__problem *p, const consort__heur_optio
 	s.depth = (long)(consort__heur_param("CPPT_DEPTH", 10) * n);
 	if (s.depth < 100)
 		s.depth = 100;
+	s.alpha = consort__heur_param("CPPT_ALPHA", 0.96);
+	s.sizefactor = consort__heur_param("CPPT_SF", 4);
+	s.minacc = consort__heur_param("CPPT_MINACC", 0.01);
+	s.t0factor = consort__heur_param("CPPT_T0", 0.25);
+	s.shrink = consort__heur_param("CPPT_SHRINK", 0.6);
+	s.child_cool = consort__heur_param("CPPT_CT", 1);
 	s.psize = (int)consort__heur_param("CPPT_POP", 10);
 	if (s.psize < 2)
 		s.psize = 2;
@@ -787,8 +776,6 @@ int consort__heur_cpp_solve(const consort__problem *p, const consort__heur_optio
 		cpp_free(&s);
 		return consort__error_nomem(err);
 	}
-	if (getenv("CPPT_DEBUG"))
-		fprintf(stderr, "iters %ld steps %ld\n", b.iter, s.step);
 	memcpy(assign, s.best_cl, (size_t)n * sizeof(int));
 	int kk = 0;
 	for (int v = 0; v < n; v++)

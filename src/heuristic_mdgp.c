@@ -5,7 +5,6 @@
 #include "error.h"
 
 #include <float.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,8 +428,6 @@ int consort__heur_mdgp_solve(const consort__problem *p, const consort__heur_opti
 	}
 	s.best_obj = -DBL_MAX;
 	run(&s, lab);
-	if (getenv("MDT_DEBUG"))
-		fprintf(stderr, "iters %ld\n", b.iter);
 	memcpy(assign, s.best_cl, (size_t)n * sizeof(int));
 	*k = m;
 	*objective = consort__problem_objective(p, assign);
