@@ -45,6 +45,10 @@ int cli_is_option(const char *arg, const char *name);
  * it; NULL after printing "consort: CMD: NAME needs a value". */
 const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *name);
 
+/* Parses a whole number of decimal digits only (no sign, no spaces) within
+ * lo..hi (0 <= lo); 0 on success. */
+int cli_parse_count(const char *text, int lo, int hi, int *out);
+
 /* Parses a non-negative number of seconds; 0 on success. */
 int cli_parse_seconds(const char *text, double *out);
 

@@ -50,23 +50,6 @@ typedef struct sched_opts {
 	sched_format format;
 } sched_opts;
 
-/* A whole number within lo..hi; 0 on success. */
-static int parse_count(const char *text, int lo, int hi, int *out)
-{
-	if (!*text || strlen(text) > 9)
-		return -1;
-	long v = 0;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (*c - '0');
-	}
-	if (v < lo || v > hi)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 /* "H:MM" or "HH:MM", 00:00..23:59, as minutes after midnight; 0 on success. */
 static int parse_clock(const char *text, int *out)
 {
@@ -76,7 +59,7 @@ static int parse_clock(const char *text, int *out)
 	char hours[3] = {0};
 	memcpy(hours, text, (size_t)(colon - text));
 	int h, m;
-	if (parse_count(hours, 0, 23, &h) < 0 || parse_count(colon + 1, 0, 59, &m) < 0)
+	if (cli_parse_count(hours, 0, 23, &h) < 0 || cli_parse_count(colon + 1, 0, 59, &m) < 0)
 		return -1;
 	*out = h * 60 + m;
 	return 0;
@@ -86,17 +69,17 @@ static int parse_clock(const char *text, int *out)
 static int set_option(sched_opts *o, const char *name, const char *v)
 {
 	if (strcmp(name, "--tables") == 0) {
-		if (parse_count(v, 1, 1000000, &o->lib.tables) < 0) {
+		if (cli_parse_count(v, 1, 1000000, &o->lib.tables) < 0) {
 			cli_error("schedule: --tables '%s': expected a whole number of at least 1", v);
 			return CLI_EXIT_USAGE;
 		}
 	} else if (strcmp(name, "--minutes") == 0) {
-		if (parse_count(v, 1, 1440, &o->lib.minutes) < 0) {
+		if (cli_parse_count(v, 1, 1440, &o->lib.minutes) < 0) {
 			cli_error("schedule: --minutes '%s': expected a whole number 1..1440", v);
 			return CLI_EXIT_USAGE;
 		}
 	} else if (strcmp(name, "--changeover") == 0) {
-		if (parse_count(v, 0, 1440, &o->lib.changeover) < 0) {
+		if (cli_parse_count(v, 0, 1440, &o->lib.changeover) < 0) {
 			cli_error("schedule: --changeover '%s': expected a whole number 0..1440", v);
 			return CLI_EXIT_USAGE;
 		}

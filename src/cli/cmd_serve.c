@@ -48,22 +48,6 @@ typedef struct serve_opts {
 	int replace;
 } serve_opts;
 
-static int parse_port(const char *text, int *out)
-{
-	if (!*text || strlen(text) > 5)
-		return -1;
-	long v = 0;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (*c - '0');
-	}
-	if (v > 65535)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, serve_opts *o)
 {
@@ -93,7 +77,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
 		} else if (cli_is_option(a, "--port")) {
 			if (!(v = cli_option_value("serve", argc, argv, &i, "--port")))
 				return CLI_EXIT_USAGE;
-			if (parse_port(v, &o->server.port) < 0) {
+			if (cli_parse_count(v, 0, 65535, &o->server.port) < 0) {
 				cli_error("serve: --port '%s': expected a port number 0..65535", v);
 				return CLI_EXIT_USAGE;
 			}

@@ -168,6 +168,22 @@ const char *cli_option_value(const char *cmd, int argc, char **argv, int *i, con
 	return argv[++*i];
 }
 
+int cli_parse_count(const char *text, int lo, int hi, int *out)
+{
+	if (!*text || strlen(text) > 9)
+		return -1;
+	long v = 0;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (*c - '0');
+	}
+	if (v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 int cli_parse_seconds(const char *text, double *out)
 {
 	char *end;
