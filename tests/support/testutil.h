@@ -27,4 +27,8 @@ char *tu_read(const char *path);
 /* Number of lines in s (a final line without newline counts). */
 int tu_count_lines(const char *s);
 
+/* A TCP connection to 127.0.0.1:port with a 10 s receive timeout; the socket,
+ * or -1. */
+int tu_connect_loopback(unsigned port);
+
 #endif
