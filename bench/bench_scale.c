@@ -20,7 +20,7 @@
 #define _DEFAULT_SOURCE /* wait4, for the peak RSS of a child that was killed */
 #include "consort.h"
 #include "benchutil.h"
-#include "heuristic.h"
+#include "engines/heuristic.h"
 #include "problem.h"
 
 #include <malloc.h>

@@ -2,7 +2,7 @@
  * checker against the session, and the consort-proposal/1 JSON and text views. */
 #include "proposal.h"
 #include "error.h"
-#include "json.h"
+#include "io/json.h"
 #include "consort/scoring.h"
 
 #include <math.h>

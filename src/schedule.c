@@ -2,7 +2,7 @@
  * sectors) cut into the fewest rounds a table limit allows, then ordered to spread rests. */
 #include "consort/schedule.h"
 #include "error.h"
-#include "json.h"
+#include "io/json.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -4,9 +4,9 @@
 #include "consort/solve.h"
 #include "problem.h"
 #include "proposal.h"
-#include "heuristic.h"
-#include "ilp.h"
-#include "explain.h"
+#include "engines/heuristic.h"
+#include "engines/ilp.h"
+#include "engines/explain.h"
 #include "error.h"
 
 #include <math.h>

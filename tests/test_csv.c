@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "consort.h"
-#include "fileio.h"
+#include "io/fileio.h"
 
 #define DATA CONSORT_TEST_DATA "/csv/"
 

@@ -14,9 +14,9 @@
 #include <time.h>
 
 #include "brute.h"
-#include "heuristic.h"
-#include "heuristic_cpp.h"
-#include "heuristic_mdgp.h"
+#include "engines/heuristic.h"
+#include "engines/heuristic_cpp.h"
+#include "engines/heuristic_mdgp.h"
 #include "randprob.h"
 
 /* CONSORT_TEST_QUICK=1 (valgrind runs) checks fewer random instances. */

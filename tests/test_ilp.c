@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "brute.h"
-#include "ilp.h"
-#include "explain.h"
+#include "engines/ilp.h"
+#include "engines/explain.h"
 #include "randprob.h"
 
 static int quick(void)

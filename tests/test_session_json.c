@@ -15,8 +15,8 @@
 
 #include "consort/session.h"
 #include "session.h"
-#include "fileio.h"
-#include "json.h"
+#include "io/fileio.h"
+#include "io/json.h"
 
 #define DATA CONSORT_TEST_DATA "/session/"
 

@@ -2,8 +2,8 @@
  * into the session model, with a JSON path in every message, and writing them back. */
 #include "session.h"
 #include "error.h"
-#include "fileio.h"
-#include "json.h"
+#include "io/fileio.h"
+#include "io/json.h"
 
 #include <math.h>
 #include <stdlib.h>

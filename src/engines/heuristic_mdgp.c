@@ -1,7 +1,7 @@
 /* The heuristic's fast path for grouping with size ranges only: iterated
  * maxima search over relocations and swaps within the size bounds. */
-#include "heuristic_mdgp.h"
-#include "heur_base.h"
+#include "engines/heuristic_mdgp.h"
+#include "engines/heur_base.h"
 #include "error.h"
 
 #include <float.h>

@@ -1,9 +1,9 @@
 /* The heuristic engine: penalty-guided tabu search with iterated restarts over
  * consortium assignments, for sessions too large for the exact engine. */
-#include "heuristic.h"
-#include "heuristic_cpp.h"
-#include "heuristic_mdgp.h"
-#include "heur_base.h"
+#include "engines/heuristic.h"
+#include "engines/heuristic_cpp.h"
+#include "engines/heuristic_mdgp.h"
+#include "engines/heur_base.h"
 #include "error.h"
 
 #include <float.h>

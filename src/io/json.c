@@ -1,8 +1,8 @@
 /* cJSON helpers for consort's JSON readers and writers: strict parsing with line:column
  * messages, typed access with JSON paths, exact numbers and a readable printer. */
-#include "json.h"
+#include "io/json.h"
 #include "error.h"
-#include "fileio.h"
+#include "io/fileio.h"
 
 #include <locale.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* File input and output: bounded whole-file reads, atomic writes, UTF-8 checks. */
-#include "fileio.h"
+#include "io/fileio.h"
 #include "error.h"
 
 #include <errno.h>

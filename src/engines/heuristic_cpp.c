@@ -1,7 +1,7 @@
 /* The heuristic's fast path for pure clique partitioning: a memetic search
  * (merge-divide crossover of elite partitions) around simulated annealing. */
-#include "heuristic_cpp.h"
-#include "heur_base.h"
+#include "engines/heuristic_cpp.h"
+#include "engines/heur_base.h"
 #include "error.h"
 
 #include <float.h>

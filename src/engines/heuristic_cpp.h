@@ -3,7 +3,7 @@
 #ifndef CONSORT_SRC_HEURISTIC_CPP_H
 #define CONSORT_SRC_HEURISTIC_CPP_H
 
-#include "heuristic.h"
+#include "engines/heuristic.h"
 
 /* 1 when p is pure clique partitioning: no lots, everyone placed, consortia
  * count 1..n (or wider), size 1..n, no sector, cover, together or apart rule. */

@@ -3,7 +3,7 @@
 #include "consort/bench.h"
 #include "session.h"
 #include "error.h"
-#include "fileio.h"
+#include "io/fileio.h"
 
 #include <inttypes.h>
 #include <math.h>

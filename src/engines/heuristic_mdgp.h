@@ -4,7 +4,7 @@
 #ifndef CONSORT_SRC_HEURISTIC_MDGP_H
 #define CONSORT_SRC_HEURISTIC_MDGP_H
 
-#include "heuristic.h"
+#include "engines/heuristic.h"
 
 /* 1 when p has that shape: everyone placed, either m lots or exactly m
  * interchangeable consortia, size bounds only (no sector, cover, together or

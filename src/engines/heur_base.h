@@ -3,7 +3,7 @@
 #ifndef CONSORT_SRC_HEUR_BASE_H
 #define CONSORT_SRC_HEUR_BASE_H
 
-#include "heuristic.h"
+#include "engines/heuristic.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,9 +3,9 @@
  * 3, 1991): each rule is dropped in turn and stays dropped while the rest are
  * still infeasible. Each feasibility test tries the heuristic first (a found
  * proposal proves feasibility at once) and then the exact engine. */
-#include "explain.h"
-#include "heuristic.h"
-#include "ilp.h"
+#include "engines/explain.h"
+#include "engines/heuristic.h"
+#include "engines/ilp.h"
 #include "error.h"
 
 #include <stdio.h>

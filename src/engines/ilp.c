@@ -9,7 +9,7 @@
  * size, sector counts and cover are linear rows per participant. The number of
  * consortia counts representatives (the lowest-indexed member of each one);
  * lots add an assignment l_ig of participants to lots. */
-#include "ilp.h"
+#include "engines/ilp.h"
 #include "error.h"
 
 #include <float.h>

@@ -2,7 +2,7 @@
  * table of trimmed cells that remember their line, then the cells become a session. */
 #include "consort/csv.h"
 #include "error.h"
-#include "fileio.h"
+#include "io/fileio.h"
 #include "index.h"
 #include "session.h"
 
