@@ -53,6 +53,20 @@ const char *consort_proposal_conflict(const consort_proposal *p, size_t i);
  * violated rule in err. Used by tests and as a final guard in the solver. */
 int consort_proposal_check(const consort_proposal *p, const consort_session *s, consort_error *err);
 
+/* Reads a consort-proposal/1 document made for session s (formats.md section 3):
+ * members are matched to s by id, every participant must be in a consortium or
+ * in "outside", and with lots each consortium names its lot. Scores and the
+ * objective are recomputed from s's weights and must agree with the file's, so a
+ * proposal made under other ratings or scoring is rejected. Rules are not checked:
+ * a hand-made proposal may break them (consort_proposal_check says which).
+ * Errors: CONSORT_EINVALID with "name: path: what", CONSORT_EIO, CONSORT_ENOMEM.
+ * The caller frees *out with consort_proposal_free. */
+int consort_proposal_parse(consort_proposal **out, const char *data, size_t len, const char *name,
+	const consort_session *s, consort_error *err);
+/* consort_proposal_parse of the file at path (named by its path in messages). */
+int consort_proposal_load(consort_proposal **out, const char *path, const consort_session *s,
+	consort_error *err);
+
 /* consort-proposal/1 JSON, pretty-printed and newline-terminated; malloc'ed. */
 int consort_proposal_to_json(char **out, const consort_proposal *p, const consort_session *s,
 	consort_error *err);
