@@ -3,6 +3,7 @@
 #include "consort/schedule.h"
 #include "error.h"
 #include "io/json.h"
+#include "writers/xml.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -977,20 +978,6 @@ static void sb_clean(sbuf *b, const char *s)
 	}
 }
 
-static void sb_html(sbuf *b, const char *s)
-{
-	for (const char *c = s; *c; c++) {
-		switch (*c) {
-		case '&': sb_puts(b, "&amp;"); break;
-		case '<': sb_puts(b, "&lt;"); break;
-		case '>': sb_puts(b, "&gt;"); break;
-		case '"': sb_puts(b, "&quot;"); break;
-		case '\'': sb_puts(b, "&#39;"); break;
-		default: sb_put(b, c, 1);
-		}
-	}
-}
-
 /* RFC 4180: quote fields holding a comma, quote, CR or LF; double the quotes. */
 static void sb_csv(sbuf *b, const char *s)
 {
@@ -1308,8 +1295,8 @@ int consort_schedule_to_text(char **out, const consort_schedule *sch, consort_er
 }
 
 static const char html_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
 
 static const char html_style[] =
 	"<style>\n"
@@ -1333,132 +1320,125 @@ static const char html_style[] =
 	"}\n"
 	"</style>\n";
 
-static void who_html(sbuf *b, const consort_schedule *sch, size_t v)
+static void who_html(consort__xml *w, const consort_schedule *sch, size_t v)
 {
-	sb_html(b, sch->names[v]);
+	consort__xml_text(w, sch->names[v]);
 	if (strcmp(sch->names[v], sch->ids[v]) != 0) {
-		sb_puts(b, " (");
-		sb_html(b, sch->ids[v]);
-		sb_puts(b, ")");
+		consort__xml_raw(w, " (");
+		consort__xml_text(w, sch->ids[v]);
+		consort__xml_raw(w, ")");
 	}
 }
 
-static void rounds_html(sbuf *b, const consort_schedule *sch)
+static void rounds_html(consort__xml *w, const consort_schedule *sch)
 {
 	char t0[32], t1[32];
-	sb_puts(b, "<section class=\"rounds\">\n<h2>Rounds</h2>\n<table>\n"
+	consort__xml_raw(w, "<section class=\"rounds\">\n<h2>Rounds</h2>\n<table>\n"
 		"<thead><tr><th>Round</th><th>Time</th><th>Table</th><th>Pair</th></tr></thead>\n<tbody>\n");
 	for (size_t r = 0; r < sch->nrounds; r++) {
 		size_t nm = consort_schedule_meeting_count(sch, r);
 		size_t rows = nm + (consort_schedule_resting_count(sch, r) > 0);
 		for (size_t k = 0; k < rows; k++) {
-			sb_puts(b, "<tr>");
+			consort__xml_raw(w, "<tr>");
 			if (k == 0)
-				sb_printf(b, "<td class=\"round\" rowspan=\"%zu\">%zu</td><td rowspan=\"%zu\">%s&ndash;%s</td>",
+				consort__xml_rawf(w, "<td class=\"round\" rowspan=\"%zu\">%zu</td><td rowspan=\"%zu\">%s\xe2\x80\x93%s</td>",
 					rows, r + 1, rows, time_text(t0, sizeof(t0), sch, round_start(sch, r)),
 					time_text(t1, sizeof(t1), sch, round_end(sch, r)));
 			if (k < nm) {
 				consort_schedule_meeting m = consort_schedule_meeting_at(sch, r, k);
-				sb_printf(b, "<td>%zu</td><td>", m.table + 1);
-				who_html(b, sch, m.a);
-				sb_puts(b, " &amp; ");
-				who_html(b, sch, m.b);
+				consort__xml_rawf(w, "<td>%zu</td><td>", m.table + 1);
+				who_html(w, sch, m.a);
+				consort__xml_raw(w, " &amp; ");
+				who_html(w, sch, m.b);
 			} else {
-				sb_puts(b, "<td class=\"rest\">rest</td><td class=\"rest\">");
+				consort__xml_raw(w, "<td class=\"rest\">rest</td><td class=\"rest\">");
 				for (size_t j = 0; j < consort_schedule_resting_count(sch, r); j++) {
-					sb_puts(b, j ? ", " : "");
-					who_html(b, sch, consort_schedule_resting(sch, r, j));
+					consort__xml_raw(w, j ? ", " : "");
+					who_html(w, sch, consort_schedule_resting(sch, r, j));
 				}
 			}
-			sb_puts(b, "</td></tr>\n");
+			consort__xml_raw(w, "</td></tr>\n");
 		}
 	}
-	sb_puts(b, "</tbody>\n</table>\n</section>\n");
+	consort__xml_raw(w, "</tbody>\n</table>\n</section>\n");
 }
 
-static void cards_html(sbuf *b, const consort_schedule *sch)
+static void cards_html(consort__xml *w, const consort_schedule *sch)
 {
 	char t0[32];
-	sb_puts(b, "<section>\n<h2>Itineraries</h2>\n<div class=\"cards\">\n");
+	consort__xml_raw(w, "<section>\n<h2>Itineraries</h2>\n<div class=\"cards\">\n");
 	for (size_t v = 0; v < sch->n; v++) {
 		if (sch->side[v] < 0)
 			continue;
-		sb_puts(b, "<div class=\"card\">\n<h3>");
-		sb_html(b, sch->names[v]);
-		sb_puts(b, "</h3>\n<p>");
-		sb_html(b, sch->ids[v]);
-		sb_puts(b, " &middot; ");
-		sb_html(b, sch->sectors[v]);
-		sb_puts(b, "</p>\n<table>\n<thead><tr><th>Round</th><th>Time</th><th>Table</th>"
+		consort__xml_raw(w, "<div class=\"card\">\n<h3>");
+		consort__xml_text(w, sch->names[v]);
+		consort__xml_raw(w, "</h3>\n<p>");
+		consort__xml_text(w, sch->ids[v]);
+		consort__xml_raw(w, " \xc2\xb7 ");
+		consort__xml_text(w, sch->sectors[v]);
+		consort__xml_raw(w, "</p>\n<table>\n<thead><tr><th>Round</th><th>Time</th><th>Table</th>"
 			"<th>Partner</th></tr></thead>\n<tbody>\n");
 		for (size_t r = 0; r < sch->nrounds; r++) {
 			consort_schedule_seat seat = consort_schedule_itinerary(sch, v, r);
-			sb_printf(b, "<tr><td>%zu</td><td>%s</td>", r + 1,
+			consort__xml_rawf(w, "<tr><td>%zu</td><td>%s</td>", r + 1,
 				time_text(t0, sizeof(t0), sch, round_start(sch, r)));
 			if (seat.seated) {
-				sb_printf(b, "<td>%zu</td><td>", seat.table + 1);
-				who_html(b, sch, seat.partner);
-				sb_puts(b, "</td></tr>\n");
+				consort__xml_rawf(w, "<td>%zu</td><td>", seat.table + 1);
+				who_html(w, sch, seat.partner);
+				consort__xml_raw(w, "</td></tr>\n");
 			} else {
-				sb_puts(b, "<td class=\"rest\" colspan=\"2\">rest</td></tr>\n");
+				consort__xml_raw(w, "<td class=\"rest\" colspan=\"2\">rest</td></tr>\n");
 			}
 		}
-		sb_puts(b, "</tbody>\n</table>\n</div>\n");
+		consort__xml_raw(w, "</tbody>\n</table>\n</div>\n");
 	}
-	sb_puts(b, "</div>\n</section>\n");
+	consort__xml_raw(w, "</div>\n</section>\n");
 }
 
 int consort_schedule_to_html(char **out, const consort_schedule *sch, consort_error *err)
 {
 	*out = NULL;
-	sbuf b = {0}, summary = {0};
-	sb_puts(&b, html_head);
-	sb_puts(&b, "<title>");
-	sb_html(&b, sch->title ? sch->title : "Speed-dating schedule");
-	sb_puts(&b, "</title>\n");
-	sb_puts(&b, html_style);
-	sb_puts(&b, "</head>\n<body>\n<h1>");
-	sb_html(&b, sch->title ? sch->title : "Speed-dating schedule");
-	sb_puts(&b, "</h1>\n");
+	consort__xml w = {0};
+	sbuf summary = {0};
+	const char *title = sch->title ? sch->title : "Speed-dating schedule";
+	consort__xml_raw(&w, html_head);
+	consort__xml_element(&w, "title", title);
+	consort__xml_raw(&w, "\n");
+	consort__xml_raw(&w, html_style);
+	consort__xml_raw(&w, "</head>\n<body>\n");
+	consort__xml_element(&w, "h1", title);
+	consort__xml_raw(&w, "\n");
 	/* The summary is the text form's first lines, one paragraph each. */
 	summary_text(&summary, sch);
 	if (summary.failed) {
 		free(summary.p);
-		free(b.p);
+		consort__xml_discard(&w);
 		return consort__error_nomem(err);
 	}
-	const char *line = summary.p;
+	char *line = summary.p;
 	if (sch->title)
 		line = strchr(line, '\n') + 1; /* the title is the heading already */
 	while (*line) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		char *copy = malloc(len + 1);
-		if (!copy) {
-			b.failed = 1;
-			break;
-		}
-		memcpy(copy, line, len);
-		copy[len] = '\0';
-		sb_puts(&b, "<p>");
-		sb_html(&b, copy);
-		sb_puts(&b, "</p>\n");
-		free(copy);
-		line += len + (end != NULL);
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		consort__xml_element(&w, "p", line);
+		consort__xml_raw(&w, "\n");
+		line = end ? end + 1 : line + strlen(line);
 	}
 	free(summary.p);
-	rounds_html(&b, sch);
-	cards_html(&b, sch);
+	rounds_html(&w, sch);
+	cards_html(&w, sch);
 	size_t left = sch->n - sch->count[0] - sch->count[1];
 	if (left) {
-		sb_puts(&b, "<p>Not scheduled (in neither sector): ");
+		consort__xml_raw(&w, "<p>Not scheduled (in neither sector): ");
 		for (size_t v = 0, k = 0; v < sch->n; v++)
 			if (sch->side[v] < 0) {
-				sb_puts(&b, k++ ? ", " : "");
-				who_html(&b, sch, v);
+				consort__xml_raw(&w, k++ ? ", " : "");
+				who_html(&w, sch, v);
 			}
-		sb_puts(&b, "</p>\n");
+		consort__xml_raw(&w, "</p>\n");
 	}
-	sb_puts(&b, "</body>\n</html>\n");
-	return sb_finish(out, &b, err);
+	consort__xml_raw(&w, "</body>\n</html>\n");
+	return consort__xml_finish(out, &w, err);
 }

@@ -22,7 +22,9 @@ fi
 # The end-to-end browser test (tests/e2e): Node.js and npm (any origin), Debian's Chromium, and
 # playwright-core as pinned by tests/e2e/package-lock.json (it never downloads a browser of its own).
 web=""
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || web="nodejs npm"
+# libxml2 (Debian) parses the HTML/SVG output back as XML in the unit tests.
+dpkg-query -W -f='${Status}' libxml2-dev 2>/dev/null | grep -q "ok installed" || web="libxml2-dev"
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || web="$web nodejs npm"
 command -v chromium >/dev/null 2>&1 || web="$web chromium"
 if [ -n "$web" ]; then
 	echo "installing:$web" >&2
