@@ -11,5 +11,6 @@
 #include "consort/schedule.h"
 #include "consort/bench.h"
 #include "consort/simulate.h"
+#include "consort/report.h"
 
 #endif

@@ -61,6 +61,8 @@ int cli_simulate(int argc, char **argv);
 void cli_simulate_help(FILE *out);
 int cli_schedule(int argc, char **argv);
 void cli_schedule_help(FILE *out);
+int cli_report(int argc, char **argv);
+void cli_report_help(FILE *out);
 int cli_serve(int argc, char **argv);
 void cli_serve_help(FILE *out);
 

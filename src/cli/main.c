@@ -21,6 +21,7 @@ static const cli_command commands[] = {
 	{"import", "build a session from participants and ratings spreadsheets (CSV)", cli_import, cli_import_help},
 	{"simulate", "write a simulated session with planted consortia (test data)", cli_simulate, cli_simulate_help},
 	{"schedule", "lay out the speed-dating rounds: who meets whom, where and when", cli_schedule, cli_schedule_help},
+	{"report", "write the workshop report: heatmap, network and consortia (HTML, SVG)", cli_report, cli_report_help},
 	{"serve", "run a live workshop: web pages for the facilitator and the phones", cli_serve, cli_serve_help},
 	{"help", "show the help of a command", cli_help, cli_help_help},
 };
