@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "consort.h"
 #include "writers/xml.h"
 #include "xmlcheck.h"
 
@@ -197,6 +198,43 @@ static void test_hostile_text_stays_text(void **state)
 	consort__xml_discard(&w);
 }
 
+/* consort schedule --format html goes through the same writer: hostile names
+ * and titles stay text and the page parses back. */
+static void test_schedule_page_wellformed(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"<img src=x onerror=alert(1)>", "Tom & 'Jerry'", "\"; DROP",
+		"bad \xff byte", "\xe6\x97\xa5\xe6\x9c\xac"};
+	consort_session *s = NULL;
+	consort_error err;
+	assert_int_equal(consort_session_new(&s, &err), 0);
+	assert_int_equal(consort_session_set_title(s, "</title><script>x</script>", &err), 0);
+	for (int i = 0; i < 5; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "p%d", i);
+		assert_int_equal(consort_session_add_participant(s, id, names[i], "<sector>", NULL, 0, &err), 0);
+	}
+	consort_schedule_options o;
+	consort_schedule_options_init(&o);
+	consort_schedule *sch = NULL;
+	char *html = NULL;
+	assert_int_equal(consort_schedule_build(&sch, s, &o, &err), 0);
+	assert_int_equal(consort_schedule_to_html(&html, sch, &err), 0);
+	assert_null(strstr(html, "<img"));
+	assert_null(strstr(html, "<script"));
+	if (xc_available()) {
+		char msg[256];
+		if (xc_wellformed(html, "html", msg, sizeof(msg)) != 0)
+			fail_msg("%s", msg);
+		char *t = xc_text(html, "h1", NULL, 0);
+		assert_string_equal(t, "</title><script>x</script>");
+		free(t);
+	}
+	free(html);
+	consort_schedule_free(sch);
+	consort_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_elements),
 		cmocka_unit_test(test_random_bytes_wellformed),
 		cmocka_unit_test(test_hostile_text_stays_text),
+		cmocka_unit_test(test_schedule_page_wellformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,6 +95,24 @@ char *xc_text(const char *doc, const char *name, const char *cls, long n)
 	return out;
 }
 
+char *xc_attr(const char *doc, const char *name, const char *cls, long n, const char *attr)
+{
+	xmlDocPtr d = parse(doc, NULL, 0);
+	if (!d)
+		return NULL;
+	xmlNodePtr hit = NULL;
+	walk(xmlDocGetRootElement(d), name, cls, n, &hit, 0);
+	char *out = NULL;
+	if (hit) {
+		xmlChar *t = xmlGetProp(hit, (const xmlChar *)attr);
+		if (t)
+			out = strdup((const char *)t);
+		xmlFree(t);
+	}
+	xmlFreeDoc(d);
+	return out;
+}
+
 #else
 
 int xc_available(void)
@@ -125,6 +143,12 @@ char *xc_text(const char *doc, const char *name, const char *cls, long n)
 	(void)cls;
 	(void)n;
 	return NULL;
+}
+
+char *xc_attr(const char *doc, const char *name, const char *cls, long n, const char *attr)
+{
+	(void)attr;
+	return xc_text(doc, name, cls, n);
 }
 
 #endif

@@ -21,4 +21,7 @@ long xc_count(const char *doc, const char *name, const char *cls);
  * `cls`, malloc'ed, or NULL. */
 char *xc_text(const char *doc, const char *name, const char *cls, long n);
 
+/* The attribute `attr` of that element, malloc'ed, or NULL. */
+char *xc_attr(const char *doc, const char *name, const char *cls, long n, const char *attr);
+
 #endif
