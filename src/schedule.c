@@ -909,100 +909,34 @@ consort_schedule_seat consort_schedule_itinerary(const consort_schedule *sch, si
 
 /* ---- writers ---- */
 
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-	int failed;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *bigger = realloc(b->p, cap);
-		if (!bigger) {
-			b->failed = 1;
-			return;
-		}
-		b->p = bigger;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) CONSORT__PRINTF(2, 3);
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-	char small[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
-		sb_put(b, small, (size_t)n);
-		return;
-	}
-	char *big = malloc((size_t)n + 1);
-	if (!big) {
-		b->failed = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb_put(b, big, (size_t)n);
-	free(big);
-}
+/* The text, CSV and HTML forms share the HTML/SVG writer's buffer; only the
+ * HTML form escapes (consort__xml_text), the others write plain text. */
 
 /* Text for a terminal: control characters (a newline in a name) become '?'. */
-static void sb_clean(sbuf *b, const char *s)
+static void sb_clean(consort__xml *b, const char *s)
 {
 	for (const char *c = s; *c; c++) {
 		unsigned char u = (unsigned char)*c;
-		sb_put(b, u < 0x20 || u == 0x7f ? "?" : c, 1);
+		consort__xml_rawn(b, u < 0x20 || u == 0x7f ? "?" : c, 1);
 	}
 }
 
 /* RFC 4180: quote fields holding a comma, quote, CR or LF; double the quotes. */
-static void sb_csv(sbuf *b, const char *s)
+static void sb_csv(consort__xml *b, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
-		sb_puts(b, s);
+		consort__xml_raw(b, s);
 		return;
 	}
-	sb_put(b, "\"", 1);
+	consort__xml_rawn(b, "\"", 1);
 	for (const char *c = s; *c; c++) {
 		if (*c == '"')
-			sb_put(b, "\"", 1);
-		sb_put(b, c, 1);
+			consort__xml_rawn(b, "\"", 1);
+		consort__xml_rawn(b, c, 1);
 	}
-	sb_put(b, "\"", 1);
+	consort__xml_rawn(b, "\"", 1);
 }
 
-static int sb_finish(char **out, sbuf *b, consort_error *err)
-{
-	if (b->failed || !b->p) {
-		free(b->p);
-		return consort__error_nomem(err);
-	}
-	*out = b->p;
-	return 0;
-}
 
 /* "09:06" with a start time, else the time since the start, "0:06". */
 static const char *time_text(char *buf, size_t size, const consort_schedule *sch, long long offset)
@@ -1100,9 +1034,9 @@ int consort_schedule_to_json(char **out, const consort_schedule *sch, consort_er
 int consort_schedule_to_csv(char **out, const consort_schedule *sch, consort_error *err)
 {
 	*out = NULL;
-	sbuf b = {0};
+	consort__xml b = {0};
 	char t0[32], t1[32];
-	sb_puts(&b, "round,start,end,table,id,name,partner,partner_name\r\n");
+	consort__xml_raw(&b, "round,start,end,table,id,name,partner,partner_name\r\n");
 	for (size_t r = 0; r < sch->nrounds; r++) {
 		time_text(t0, sizeof(t0), sch, round_start(sch, r));
 		time_text(t1, sizeof(t1), sch, round_end(sch, r));
@@ -1110,123 +1044,123 @@ int consort_schedule_to_csv(char **out, const consort_schedule *sch, consort_err
 			consort_schedule_meeting m = consort_schedule_meeting_at(sch, r, k);
 			for (int s = 0; s < 2; s++) {
 				size_t me = s ? m.b : m.a, you = s ? m.a : m.b;
-				sb_printf(&b, "%zu,%s,%s,%zu,", r + 1, t0, t1, m.table + 1);
+				consort__xml_rawf(&b, "%zu,%s,%s,%zu,", r + 1, t0, t1, m.table + 1);
 				sb_csv(&b, sch->ids[me]);
-				sb_put(&b, ",", 1);
+				consort__xml_rawn(&b, ",", 1);
 				sb_csv(&b, sch->names[me]);
-				sb_put(&b, ",", 1);
+				consort__xml_rawn(&b, ",", 1);
 				sb_csv(&b, sch->ids[you]);
-				sb_put(&b, ",", 1);
+				consort__xml_rawn(&b, ",", 1);
 				sb_csv(&b, sch->names[you]);
-				sb_puts(&b, "\r\n");
+				consort__xml_raw(&b, "\r\n");
 			}
 		}
 		for (size_t k = 0; k < consort_schedule_resting_count(sch, r); k++) {
 			size_t v = consort_schedule_resting(sch, r, k);
-			sb_printf(&b, "%zu,%s,%s,,", r + 1, t0, t1);
+			consort__xml_rawf(&b, "%zu,%s,%s,,", r + 1, t0, t1);
 			sb_csv(&b, sch->ids[v]);
-			sb_put(&b, ",", 1);
+			consort__xml_rawn(&b, ",", 1);
 			sb_csv(&b, sch->names[v]);
-			sb_puts(&b, ",,\r\n");
+			consort__xml_raw(&b, ",,\r\n");
 		}
 	}
-	return sb_finish(out, &b, err);
+	return consort__xml_finish(out, &b, err);
 }
 
 /* "Name (id)", or just the id when the name is the id. */
-static void who_text(sbuf *b, const consort_schedule *sch, size_t v)
+static void who_text(consort__xml *b, const consort_schedule *sch, size_t v)
 {
 	sb_clean(b, sch->names[v]);
 	if (strcmp(sch->names[v], sch->ids[v]) != 0) {
-		sb_puts(b, " (");
+		consort__xml_raw(b, " (");
 		sb_clean(b, sch->ids[v]);
-		sb_puts(b, ")");
+		consort__xml_raw(b, ")");
 	}
 }
 
 /* Why the round count is the fewest possible, for the summary line. */
-static void bound_reason(sbuf *b, const consort_schedule *sch)
+static void bound_reason(consort__xml *b, const consort_schedule *sch)
 {
 	size_t a = sch->count[0], nb = sch->count[1];
 	size_t chi = sch->opt.cross_a ? (a > nb ? a : nb) : (a % 2 ? a : a - 1);
 	if (sch->nrounds != sch->bound) {
-		sb_printf(b, " (the lower bound is %zu)", sch->bound);
+		consort__xml_rawf(b, " (the lower bound is %zu)", sch->bound);
 		return;
 	}
 	if (sch->nrounds > chi) {
-		sb_printf(b, " — the fewest possible with %d table%s", sch->opt.tables,
+		consort__xml_rawf(b, " — the fewest possible with %d table%s", sch->opt.tables,
 			sch->opt.tables == 1 ? "" : "s");
 	} else if (sch->opt.cross_a) {
 		/* A member of the smaller sector meets everyone in the larger one. */
 		size_t small = a <= nb ? 0 : 1;
-		sb_printf(b, " — the fewest possible: each of the %zu in '", small ? nb : a);
+		consort__xml_rawf(b, " — the fewest possible: each of the %zu in '", small ? nb : a);
 		sb_clean(b, sch->cross[small]);
-		sb_printf(b, "' meets all %zu in '", small ? a : nb);
+		consort__xml_rawf(b, "' meets all %zu in '", small ? a : nb);
 		sb_clean(b, sch->cross[!small]);
-		sb_puts(b, "', one per round");
+		consort__xml_raw(b, "', one per round");
 	} else if (a % 2) {
-		sb_printf(b, " — the fewest possible: with %zu participants at most %zu pairs "
+		consort__xml_rawf(b, " — the fewest possible: with %zu participants at most %zu pairs "
 			"meet at once", a, a / 2);
 	} else {
-		sb_printf(b, " — the fewest possible: everyone meets the %zu others, one per round",
+		consort__xml_rawf(b, " — the fewest possible: everyone meets the %zu others, one per round",
 			a - 1);
 	}
 }
 
-static void rests_text(sbuf *b, const consort_schedule *sch)
+static void rests_text(consort__xml *b, const consort_schedule *sch)
 {
 	size_t k = sch->nrounds;
 	if (!sch->opt.cross_a) {
 		size_t r = k - (sch->count[0] - 1);
 		if (r == 0)
-			sb_puts(b, "Rests: nobody rests.\n");
+			consort__xml_raw(b, "Rests: nobody rests.\n");
 		else
-			sb_printf(b, "Rests: every participant rests %zu of the %zu rounds.\n", r, k);
+			consort__xml_rawf(b, "Rests: every participant rests %zu of the %zu rounds.\n", r, k);
 		return;
 	}
-	sb_puts(b, "Rests: ");
+	consort__xml_raw(b, "Rests: ");
 	for (int s = 0; s < 2; s++) {
 		size_t r = k - sch->count[!s];
-		sb_printf(b, "%seach in '", s ? "; " : "");
+		consort__xml_rawf(b, "%seach in '", s ? "; " : "");
 		sb_clean(b, sch->cross[s]);
-		sb_printf(b, "' rests %zu of the %zu rounds", r, k);
+		consort__xml_rawf(b, "' rests %zu of the %zu rounds", r, k);
 	}
-	sb_puts(b, sch->count[0] != sch->count[1]
+	consort__xml_raw(b, sch->count[0] != sch->count[1]
 		? " (the sectors differ in size, so their rests must differ).\n" : ".\n");
 }
 
-static void summary_text(sbuf *b, const consort_schedule *sch)
+static void summary_text(consort__xml *b, const consort_schedule *sch)
 {
 	char t0[32], t1[32];
 	if (sch->title) {
-		sb_puts(b, "Schedule: ");
+		consort__xml_raw(b, "Schedule: ");
 		sb_clean(b, sch->title);
-		sb_puts(b, "\n");
+		consort__xml_raw(b, "\n");
 	}
 	if (sch->opt.cross_a) {
-		sb_printf(b, "%zu in '", sch->count[0]);
+		consort__xml_rawf(b, "%zu in '", sch->count[0]);
 		sb_clean(b, sch->cross[0]);
-		sb_printf(b, "' meet %zu in '", sch->count[1]);
+		consort__xml_rawf(b, "' meet %zu in '", sch->count[1]);
 		sb_clean(b, sch->cross[1]);
-		sb_printf(b, "': %zu pairs.", sch->npairs);
+		consort__xml_rawf(b, "': %zu pairs.", sch->npairs);
 		size_t left = sch->n - sch->count[0] - sch->count[1];
 		if (left)
-			sb_printf(b, " Not scheduled (other sectors): %zu.", left);
-		sb_puts(b, "\n");
+			consort__xml_rawf(b, " Not scheduled (other sectors): %zu.", left);
+		consort__xml_raw(b, "\n");
 	} else {
-		sb_printf(b, "%zu participants, every pair meets once: %zu pairs.\n",
+		consort__xml_rawf(b, "%zu participants, every pair meets once: %zu pairs.\n",
 			sch->count[0], sch->npairs);
 	}
-	sb_printf(b, "%zu round%s", sch->nrounds, sch->nrounds == 1 ? "" : "s");
+	consort__xml_rawf(b, "%zu round%s", sch->nrounds, sch->nrounds == 1 ? "" : "s");
 	bound_reason(b, sch);
-	sb_puts(b, ".\n");
-	sb_printf(b, "Tables: %zu", sch->tables_used);
+	consort__xml_raw(b, ".\n");
+	consort__xml_rawf(b, "Tables: %zu", sch->tables_used);
 	if (sch->opt.tables != CONSORT_NO_MAX)
-		sb_printf(b, " (limit %d)", sch->opt.tables);
-	sb_printf(b, ". Rounds of %d minute%s, %d minute%s to change; ", sch->opt.minutes,
+		consort__xml_rawf(b, " (limit %d)", sch->opt.tables);
+	consort__xml_rawf(b, ". Rounds of %d minute%s, %d minute%s to change; ", sch->opt.minutes,
 		sch->opt.minutes == 1 ? "" : "s", sch->opt.changeover,
 		sch->opt.changeover == 1 ? "" : "s");
-	sb_printf(b, "%s to %s.\n", time_text(t0, sizeof(t0), sch, 0),
+	consort__xml_rawf(b, "%s to %s.\n", time_text(t0, sizeof(t0), sch, 0),
 		time_text(t1, sizeof(t1), sch, round_end(sch, sch->nrounds - 1)));
 	rests_text(b, sch);
 }
@@ -1234,64 +1168,64 @@ static void summary_text(sbuf *b, const consort_schedule *sch)
 int consort_schedule_to_text(char **out, const consort_schedule *sch, consort_error *err)
 {
 	*out = NULL;
-	sbuf b = {0};
+	consort__xml b = {0};
 	char t0[32], t1[32];
 	summary_text(&b, sch);
 	for (size_t r = 0; r < sch->nrounds; r++) {
-		sb_printf(&b, "\nRound %zu  %s-%s\n", r + 1,
+		consort__xml_rawf(&b, "\nRound %zu  %s-%s\n", r + 1,
 			time_text(t0, sizeof(t0), sch, round_start(sch, r)),
 			time_text(t1, sizeof(t1), sch, round_end(sch, r)));
 		for (size_t k = 0; k < consort_schedule_meeting_count(sch, r); k++) {
 			consort_schedule_meeting m = consort_schedule_meeting_at(sch, r, k);
-			sb_printf(&b, "  table %-3zu ", m.table + 1);
+			consort__xml_rawf(&b, "  table %-3zu ", m.table + 1);
 			who_text(&b, sch, m.a);
-			sb_puts(&b, "  &  ");
+			consort__xml_raw(&b, "  &  ");
 			who_text(&b, sch, m.b);
-			sb_puts(&b, "\n");
+			consort__xml_raw(&b, "\n");
 		}
 		if (consort_schedule_resting_count(sch, r)) {
-			sb_puts(&b, "  resting:  ");
+			consort__xml_raw(&b, "  resting:  ");
 			for (size_t k = 0; k < consort_schedule_resting_count(sch, r); k++) {
-				sb_puts(&b, k ? ", " : "");
+				consort__xml_raw(&b, k ? ", " : "");
 				who_text(&b, sch, consort_schedule_resting(sch, r, k));
 			}
-			sb_puts(&b, "\n");
+			consort__xml_raw(&b, "\n");
 		}
 	}
-	sb_puts(&b, "\nItineraries\n");
+	consort__xml_raw(&b, "\nItineraries\n");
 	for (size_t v = 0; v < sch->n; v++) {
 		if (sch->side[v] < 0)
 			continue;
-		sb_puts(&b, "\n");
+		consort__xml_raw(&b, "\n");
 		who_text(&b, sch, v);
-		sb_puts(&b, ", ");
+		consort__xml_raw(&b, ", ");
 		sb_clean(&b, sch->sectors[v]);
 		size_t nr = consort_schedule_rest_count(sch, v);
-		sb_printf(&b, "; rests %zu round%s\n", nr, nr == 1 ? "" : "s");
+		consort__xml_rawf(&b, "; rests %zu round%s\n", nr, nr == 1 ? "" : "s");
 		for (size_t r = 0; r < sch->nrounds; r++) {
 			consort_schedule_seat seat = consort_schedule_itinerary(sch, v, r);
-			sb_printf(&b, "  round %-3zu %s  ", r + 1,
+			consort__xml_rawf(&b, "  round %-3zu %s  ", r + 1,
 				time_text(t0, sizeof(t0), sch, round_start(sch, r)));
 			if (seat.seated) {
-				sb_printf(&b, "table %-3zu ", seat.table + 1);
+				consort__xml_rawf(&b, "table %-3zu ", seat.table + 1);
 				who_text(&b, sch, seat.partner);
 			} else {
-				sb_puts(&b, "rest");
+				consort__xml_raw(&b, "rest");
 			}
-			sb_puts(&b, "\n");
+			consort__xml_raw(&b, "\n");
 		}
 	}
 	size_t left = sch->n - sch->count[0] - sch->count[1];
 	if (left) {
-		sb_puts(&b, "\nNot scheduled (in neither sector): ");
+		consort__xml_raw(&b, "\nNot scheduled (in neither sector): ");
 		for (size_t v = 0, k = 0; v < sch->n; v++)
 			if (sch->side[v] < 0) {
-				sb_puts(&b, k++ ? ", " : "");
+				consort__xml_raw(&b, k++ ? ", " : "");
 				who_text(&b, sch, v);
 			}
-		sb_puts(&b, "\n");
+		consort__xml_raw(&b, "\n");
 	}
-	return sb_finish(out, &b, err);
+	return consort__xml_finish(out, &b, err);
 }
 
 static const char html_head[] =
@@ -1399,7 +1333,7 @@ int consort_schedule_to_html(char **out, const consort_schedule *sch, consort_er
 {
 	*out = NULL;
 	consort__xml w = {0};
-	sbuf summary = {0};
+	consort__xml summary = {0};
 	const char *title = sch->title ? sch->title : "Speed-dating schedule";
 	consort__xml_raw(&w, html_head);
 	consort__xml_element(&w, "title", title);

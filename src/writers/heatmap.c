@@ -45,35 +45,32 @@ static geometry measure(size_t n)
 	return g;
 }
 
+/* One name label: the name shortened, the full name as its tooltip. */
+static void label(consort__xml *w, const consort_participant *pt, const char *cls, const geometry *g)
+{
+	consort__xml_attr(w, "class", cls);
+	consort__xml_attr(w, "data-id", pt->id);
+	consort__xml_raw(w, " dominant-baseline=\"central\"><title>");
+	consort__xml_text(w, pt->name);
+	consort__xml_raw(w, "</title>");
+	consort__xml_text_trunc(w, pt->name, (size_t)g->label_chars);
+	consort__xml_raw(w, "</text>\n");
+}
+
 static void labels(consort__xml *w, const consort__report_view *v, const geometry *g)
 {
 	for (size_t a = 0; a < v->n; a++) {
 		const consort_participant *pt = consort_session_participant(v->s, v->order[a]);
-		double y = g->top + ((double)a + 0.5) * g->cell;
-		consort__xml_raw(w, "<text class=\"row\" text-anchor=\"end\" dominant-baseline=\"central\"");
+		consort__xml_raw(w, "<text text-anchor=\"end\"");
 		consort__xml_attr_num(w, "x", g->left - 8, 1);
-		consort__xml_attr_num(w, "y", y, 1);
-		consort__xml_attr(w, "data-id", pt->id);
-		consort__xml_close_tag(w);
-		consort__xml_raw(w, "<title>");
-		consort__xml_text(w, pt->name);
-		consort__xml_raw(w, "</title>");
-		consort__xml_text_trunc(w, pt->name, (size_t)g->label_chars);
-		consort__xml_raw(w, "</text>\n");
-		double x = g->left + ((double)a + 0.5) * g->cell;
-		consort__xml_raw(w, "<text class=\"col\" text-anchor=\"start\" dominant-baseline=\"central\"");
-		consort__xml_raw(w, " transform=\"translate(");
-		consort__xml_num(w, x, 1);
+		consort__xml_attr_num(w, "y", g->top + ((double)a + 0.5) * g->cell, 1);
+		label(w, pt, "row", g);
+		consort__xml_raw(w, "<text text-anchor=\"start\" transform=\"translate(");
+		consort__xml_num(w, g->left + ((double)a + 0.5) * g->cell, 1);
 		consort__xml_raw(w, ",");
 		consort__xml_num(w, g->top - 6, 1);
 		consort__xml_raw(w, ") rotate(-55)\"");
-		consort__xml_attr(w, "data-id", pt->id);
-		consort__xml_close_tag(w);
-		consort__xml_raw(w, "<title>");
-		consort__xml_text(w, pt->name);
-		consort__xml_raw(w, "</title>");
-		consort__xml_text_trunc(w, pt->name, (size_t)g->label_chars);
-		consort__xml_raw(w, "</text>\n");
+		label(w, pt, "col", g);
 	}
 }
 
@@ -144,6 +141,19 @@ static void blocks(consort__xml *w, const consort__report_view *v, const geometr
 	}
 }
 
+/* A legend entry: a 14 px square drawn with `paint` (trusted attributes), then its text. */
+static void swatch(consort__xml *w, const char *paint, double x, double y, const char *text)
+{
+	consort__xml_raw(w, "<rect width=\"14\" height=\"14\" ");
+	consort__xml_raw(w, paint);
+	consort__xml_attr_xy(w, "x", x, "y", y + 5);
+	consort__xml_raw(w, "/>\n<text");
+	consort__xml_attr_xy(w, "x", x + 20, "y", y + 16);
+	consort__xml_close_tag(w);
+	consort__xml_text(w, text);
+	consort__xml_raw(w, "</text>\n");
+}
+
 static void legend(consort__xml *w, const consort__report_view *v, const geometry *g, double y)
 {
 	double lo = consort_session_scale_min(v->s), hi = consort_session_scale_max(v->s);
@@ -181,28 +191,10 @@ static void legend(consort__xml *w, const consort__report_view *v, const geometr
 		consort__xml_raw(w, "</text>\n");
 	}
 	double sx = x + width + 30;
-	consort__xml_raw(w, "<rect fill=\"url(#hm-hatch)\" stroke=\"#999\" width=\"14\" height=\"14\"");
-	consort__xml_attr_num(w, "x", sx, 1);
-	consort__xml_attr_num(w, "y", y + 5, 1);
-	consort__xml_raw(w, "/>\n<text");
-	consort__xml_attr_num(w, "x", sx + 20, 1);
-	consort__xml_attr_num(w, "y", y + 16, 1);
-	consort__xml_raw(w, ">not rated</text>\n<rect fill=\"#555\" width=\"14\" height=\"14\"");
-	consort__xml_attr_num(w, "x", sx + 100, 1);
-	consort__xml_attr_num(w, "y", y + 5, 1);
-	consort__xml_raw(w, "/>\n<text");
-	consort__xml_attr_num(w, "x", sx + 120, 1);
-	consort__xml_attr_num(w, "y", y + 16, 1);
-	consort__xml_raw(w, ">self</text>\n");
-	if (v->ngroups) {
-		consort__xml_raw(w, "<rect fill=\"none\" stroke=\"#111\" stroke-width=\"2\" width=\"14\" height=\"14\"");
-		consort__xml_attr_num(w, "x", sx + 170, 1);
-		consort__xml_attr_num(w, "y", y + 5, 1);
-		consort__xml_raw(w, "/>\n<text");
-		consort__xml_attr_num(w, "x", sx + 190, 1);
-		consort__xml_attr_num(w, "y", y + 16, 1);
-		consort__xml_raw(w, ">a consortium</text>\n");
-	}
+	swatch(w, "fill=\"url(#hm-hatch)\" stroke=\"#999\"", sx, y, "not rated");
+	swatch(w, "fill=\"#555\"", sx + 100, y, "self");
+	if (v->ngroups)
+		swatch(w, "fill=\"none\" stroke=\"#111\" stroke-width=\"2\"", sx + 170, y, "a consortium");
 	consort__xml_raw(w, "</g>\n");
 }
 
@@ -211,17 +203,9 @@ void consort__report_heatmap(consort__xml *w, const consort__report_view *v, int
 	geometry g = measure(v->n);
 	double side = (double)v->n * g.cell;
 	double width = fmax(g.left + side + 12, g.left + 560), height = g.top + side + 60;
-	if (standalone)
-		consort__xml_raw(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	consort__xml_raw(w, "<svg class=\"heatmap\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"");
-	consort__xml_raw(w, " font-family=\"sans-serif\" viewBox=\"0 0 ");
-	consort__xml_num(w, width, 0);
-	consort__xml_raw(w, " ");
-	consort__xml_num(w, height, 0);
-	consort__xml_raw(w, "\"");
-	consort__xml_attr_num(w, "width", width, 0);
-	consort__xml_attr_num(w, "height", height, 0);
-	consort__xml_raw(w, ">\n<title>Ratings: rows rate columns, in consortium order</title>\n"
+	consort__xml_svg_open(w, "heatmap", width, height, "Ratings: rows rate columns, in consortium order",
+		standalone);
+	consort__xml_raw(w,
 		"<defs><pattern id=\"hm-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
 		"<rect width=\"6\" height=\"6\" fill=\"#eee\"/>"
 		"<path d=\"M0 6L6 0\" stroke=\"#999\" stroke-width=\"1\"/></pattern></defs>\n");

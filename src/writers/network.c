@@ -147,10 +147,8 @@ static void edges(consort__xml *w, const consort__report_view *v, const double *
 				if (wij <= 0 || same != inside)
 					continue;
 				consort__xml_raw(w, "<line class=\"edge\"");
-				consort__xml_attr_num(w, "x1", xy[2 * i], 1);
-				consort__xml_attr_num(w, "y1", xy[2 * i + 1], 1);
-				consort__xml_attr_num(w, "x2", xy[2 * j], 1);
-				consort__xml_attr_num(w, "y2", xy[2 * j + 1], 1);
+				consort__xml_attr_xy(w, "x1", xy[2 * i], "y1", xy[2 * i + 1]);
+				consort__xml_attr_xy(w, "x2", xy[2 * j], "y2", xy[2 * j + 1]);
 				consort__xml_attr_num(w, "stroke-width", 0.6 + 3.4 * wij / wmax, 2);
 				consort__xml_raw(w, same ? " stroke=\"#333\" stroke-opacity=\"0.6\"><title>"
 					: " stroke=\"#888\" stroke-opacity=\"0.35\"><title>");
@@ -212,15 +210,11 @@ static void legend(consort__xml *w, const consort__report_view *v, double x, dou
 		at += 40 + 7.0 * (double)(strlen(v->sectors[k]) < 24 ? strlen(v->sectors[k]) : 24);
 	}
 	consort__xml_raw(w, "<line stroke=\"#333\" stroke-width=\"1\"");
-	consort__xml_attr_num(w, "x1", x, 1);
-	consort__xml_attr_num(w, "y1", y + 24, 1);
-	consort__xml_attr_num(w, "x2", x + 24, 1);
-	consort__xml_attr_num(w, "y2", y + 24, 1);
+	consort__xml_attr_xy(w, "x1", x, "y1", y + 24);
+	consort__xml_attr_xy(w, "x2", x + 24, "y2", y + 24);
 	consort__xml_raw(w, "/><line stroke=\"#333\" stroke-width=\"4\"");
-	consort__xml_attr_num(w, "x1", x + 30, 1);
-	consort__xml_attr_num(w, "y1", y + 24, 1);
-	consort__xml_attr_num(w, "x2", x + 54, 1);
-	consort__xml_attr_num(w, "y2", y + 24, 1);
+	consort__xml_attr_xy(w, "x1", x + 30, "y1", y + 24);
+	consort__xml_attr_xy(w, "x2", x + 54, "y2", y + 24);
 	consort__xml_raw(w, "/><text");
 	consort__xml_attr_num(w, "x", x + 62, 1);
 	consort__xml_attr_num(w, "y", y + 28, 1);
@@ -265,17 +259,8 @@ int consort__report_network(consort__xml *w, const consort__report_view *v, int 
 	for (size_t i = 0; i < 2 * v->n; i++)
 		xy[i] += margin;
 	double width = fmax(wide + 2 * margin, 520), height = high + 2 * margin + 50;
-	if (standalone)
-		consort__xml_raw(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	consort__xml_raw(w, "<svg class=\"network\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""
-		" font-family=\"sans-serif\" viewBox=\"0 0 ");
-	consort__xml_num(w, width, 0);
-	consort__xml_raw(w, " ");
-	consort__xml_num(w, height, 0);
-	consort__xml_raw(w, "\"");
-	consort__xml_attr_num(w, "width", width, 0);
-	consort__xml_attr_num(w, "height", height, 0);
-	consort__xml_raw(w, ">\n<title>Network: pairs rated above neutral, consortia as shaded groups</title>\n");
+	consort__xml_svg_open(w, "network", width, height,
+		"Network: pairs rated above neutral, consortia as shaded groups", standalone);
 	hulls(w, v, xy, r, scratch);
 	edges(w, v, xy);
 	nodes(w, v, xy, r);

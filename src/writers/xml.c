@@ -200,6 +200,12 @@ void consort__xml_attr_num(consort__xml *w, const char *name, double v, int deci
 	consort__xml_raw(w, "\"");
 }
 
+void consort__xml_attr_xy(consort__xml *w, const char *xname, double x, const char *yname, double y)
+{
+	consort__xml_attr_num(w, xname, x, 1);
+	consort__xml_attr_num(w, yname, y, 1);
+}
+
 void consort__xml_attr_int(consort__xml *w, const char *name, long long v)
 {
 	consort__xml_rawf(w, " %s=\"%lld\"", name, v);
@@ -220,6 +226,25 @@ void consort__xml_end(consort__xml *w, const char *tag)
 	consort__xml_raw(w, "</");
 	consort__xml_raw(w, tag);
 	consort__xml_raw(w, ">");
+}
+
+void consort__xml_svg_open(consort__xml *w, const char *cls, double width, double height,
+	const char *title, int standalone)
+{
+	if (standalone)
+		consort__xml_raw(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	consort__xml_raw(w, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"sans-serif\"");
+	consort__xml_attr(w, "class", cls);
+	consort__xml_raw(w, " viewBox=\"0 0 ");
+	consort__xml_num(w, width, 0);
+	consort__xml_raw(w, " ");
+	consort__xml_num(w, height, 0);
+	consort__xml_raw(w, "\"");
+	consort__xml_attr_num(w, "width", width, 0);
+	consort__xml_attr_num(w, "height", height, 0);
+	consort__xml_raw(w, ">\n");
+	consort__xml_element(w, "title", title);
+	consort__xml_raw(w, "\n");
 }
 
 void consort__xml_element(consort__xml *w, const char *tag, const char *text)

@@ -16,7 +16,8 @@ typedef struct consort__xml {
 	int failed;
 } consort__xml;
 
-/* Trusted markup (string literals of the program, never user data). */
+/* Written as is: in a page or picture only trusted markup (the program's own
+ * literals, never user data); plain-text writers use these for everything. */
 void consort__xml_raw(consort__xml *w, const char *markup);
 void consort__xml_rawn(consort__xml *w, const char *markup, size_t n);
 /* Trusted markup through printf; use it for integers only (%d, %zu), never
@@ -43,10 +44,17 @@ void consort__xml_num(consort__xml *w, double v, int decimals);
 void consort__xml_open(consort__xml *w, const char *tag);
 void consort__xml_attr(consort__xml *w, const char *name, const char *value);
 void consort__xml_attr_num(consort__xml *w, const char *name, double v, int decimals);
+/* Two coordinates at once, one decimal: ` x="1.5" y="2"` for names "x", "y". */
+void consort__xml_attr_xy(consort__xml *w, const char *xname, double x, const char *yname, double y);
 void consort__xml_attr_int(consort__xml *w, const char *name, long long v);
 void consort__xml_close_tag(consort__xml *w);
 void consort__xml_close_empty(consort__xml *w);
 void consort__xml_end(consort__xml *w, const char *tag);
+/* Opens an <svg> of the given class and size (viewBox 0 0 width height) with
+ * its <title>; `standalone` starts a file (XML declaration). The xmlns is
+ * always there, so the same picture works inline and on its own. */
+void consort__xml_svg_open(consort__xml *w, const char *cls, double width, double height,
+	const char *title, int standalone);
 /* <tag>escaped text</tag> */
 void consort__xml_element(consort__xml *w, const char *tag, const char *text);
 

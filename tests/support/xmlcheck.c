@@ -77,7 +77,8 @@ long xc_count(const char *doc, const char *name, const char *cls)
 	return c;
 }
 
-char *xc_text(const char *doc, const char *name, const char *cls, long n)
+/* The text content (attr NULL) or an attribute of the n-th match, malloc'ed. */
+static char *nth(const char *doc, const char *name, const char *cls, long n, const char *attr)
 {
 	xmlDocPtr d = parse(doc, NULL, 0);
 	if (!d)
@@ -86,7 +87,7 @@ char *xc_text(const char *doc, const char *name, const char *cls, long n)
 	walk(xmlDocGetRootElement(d), name, cls, n, &hit, 0);
 	char *out = NULL;
 	if (hit) {
-		xmlChar *t = xmlNodeGetContent(hit);
+		xmlChar *t = attr ? xmlGetProp(hit, (const xmlChar *)attr) : xmlNodeGetContent(hit);
 		if (t)
 			out = strdup((const char *)t);
 		xmlFree(t);
@@ -95,22 +96,14 @@ char *xc_text(const char *doc, const char *name, const char *cls, long n)
 	return out;
 }
 
+char *xc_text(const char *doc, const char *name, const char *cls, long n)
+{
+	return nth(doc, name, cls, n, NULL);
+}
+
 char *xc_attr(const char *doc, const char *name, const char *cls, long n, const char *attr)
 {
-	xmlDocPtr d = parse(doc, NULL, 0);
-	if (!d)
-		return NULL;
-	xmlNodePtr hit = NULL;
-	walk(xmlDocGetRootElement(d), name, cls, n, &hit, 0);
-	char *out = NULL;
-	if (hit) {
-		xmlChar *t = xmlGetProp(hit, (const xmlChar *)attr);
-		if (t)
-			out = strdup((const char *)t);
-		xmlFree(t);
-	}
-	xmlFreeDoc(d);
-	return out;
+	return nth(doc, name, cls, n, attr);
 }
 
 #else
