@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "consort.h"
@@ -44,9 +46,11 @@ static void reply_free(reply *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static const char *client_from; /* the client's loopback address; NULL: 127.0.0.1 */
+
 static int connect_server(void)
 {
-	return tu_connect_loopback((unsigned)port);
+	return tu_connect_loopback_from((unsigned)port, client_from);
 }
 
 static int send_all(int fd, const char *data, size_t len)
@@ -988,7 +992,9 @@ static void test_garbage(void **state)
 			memcpy(buf + n, "\r\n\r\n", 4);
 			n += 4;
 		}
-		int fd = connect_server();
+		/* From an address of its own: its wrong credentials get it
+		 * throttled, and only it. */
+		int fd = tu_connect_loopback_from(port, "127.0.0.9");
 		assert_true(fd >= 0);
 		struct timeval tv = {2, 0};
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -1004,6 +1010,138 @@ static void test_garbage(void **state)
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
+}
+
+/* Every kind of response carries the security headers. */
+static void test_security_headers(void **state)
+{
+	(void)state;
+	char tok[32];
+	token_of("a1", tok, sizeof(tok));
+	static const char *const need[] = {
+		"Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; ",
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'\r\n",
+		"X-Content-Type-Options: nosniff\r\n", "Referrer-Policy: no-referrer\r\n"};
+	const struct {
+		const char *method, *path, *auth;
+		int status;
+	} reqs[] = {{"GET", "/", NULL, 200}, {"GET", "/p/0123", NULL, 200},
+		{"GET", "/static/app.js", NULL, 200}, {"GET", "/static/app.css", NULL, 200},
+		{"GET", "/static/nothing", NULL, 404}, {"POST", "/", NULL, 405},
+		{"GET", "/api/progress", secret, 200}, {"GET", "/api/progress", NULL, 401},
+		{"GET", "/api/progress", "wrong-but-long-enough", 403}, {"GET", "/api/nope", secret, 404},
+		{"GET", "/api/participants/a1/qr.svg", secret, 200},
+		{"GET", "/api/export/ratings.csv", secret, 200}, {"GET", "/api/me", tok, 200}};
+	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		reply r;
+		assert_int_equal(http(&r, reqs[i].method, reqs[i].path, reqs[i].auth, NULL), 0);
+		if (r.status != reqs[i].status)
+			fprintf(stderr, "%s %s -> %d\n", reqs[i].method, reqs[i].path, r.status);
+		assert_int_equal(r.status, reqs[i].status);
+		char head[4096];
+		snprintf(head, sizeof(head), "%s\r\n", r.head);
+		for (size_t k = 0; k < sizeof(need) / sizeof(need[0]); k++) {
+			if (!strstr(head, need[k]))
+				fprintf(stderr, "%s %s: no %s in\n%s\n", reqs[i].method, reqs[i].path, need[k], head);
+			assert_non_null(strstr(head, need[k]));
+		}
+		reply_free(&r);
+	}
+}
+
+/* Wrong credentials are throttled per client address: the guesser waits,
+ * the facilitator elsewhere does not. */
+static void test_auth_throttle(void **state)
+{
+	(void)state;
+	client_from = "127.0.0.3";
+	for (int i = 0; i < CONSORT_SERVER_AUTH_BURST; i++)
+		fails("GET", "/api/me", "0123456789abcdef01234567", NULL, 403);
+	reply r;
+	assert_int_equal(http(&r, "GET", "/api/me", "0123456789abcdef01234567", NULL), 0);
+	assert_int_equal(r.status, 429);
+	assert_non_null(strstr(r.head, "Retry-After: "));
+	reply_free(&r);
+	/* Even the right secret waits from there: a guesser learns nothing. */
+	assert_non_null(strstr(fails("GET", "/api/progress", secret, NULL, 429), "too many"));
+	/* Pages need no credential and are still served. */
+	assert_int_equal(http(&r, "GET", "/", NULL, NULL), 0);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	client_from = "127.0.0.4";
+	fails("GET", "/api/me", "0123456789abcdef01234567", NULL, 403);
+	client_from = NULL;
+	cJSON_Delete(call("GET", "/api/progress", secret, NULL, 200));
+}
+
+/* Too long a request head is refused; too many connections from one address
+ * are closed at once while other addresses are served. */
+static void test_connection_limits(void **state)
+{
+	(void)state;
+	size_t n = CONSORT_SERVER_HEADER_LIMIT + 100;
+	char *req = malloc(n + 200);
+	int len = snprintf(req, 200, "GET /api/progress HTTP/1.1\r\nHost: x\r\nX-Big: ");
+	memset(req + len, 'a', n);
+	memcpy(req + len + n, "\r\nConnection: close\r\n\r\n", 24);
+	reply r;
+	assert_int_equal(http_raw(&r, req, (size_t)len + n + 23), 0);
+	assert_true(r.status == 431 || r.status == 413);
+	reply_free(&r);
+	free(req);
+
+	consort_server_options lim;
+	consort_server_limits(srv, &lim);
+	int *fds = malloc(sizeof(int) * (size_t)(lim.per_client + 1));
+	for (int i = 0; i < lim.per_client; i++) {
+		fds[i] = tu_connect_loopback_from(port, "127.0.0.5");
+		assert_true(fds[i] >= 0);
+	}
+	/* Wait until the server holds them all, then one more is turned away. */
+	cJSON_Delete(call("GET", "/api/progress", secret, NULL, 200));
+	nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+	int extra = tu_connect_loopback_from(port, "127.0.0.5");
+	assert_true(extra >= 0);
+	char c;
+	struct timeval tv = {5, 0};
+	setsockopt(extra, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	assert_true(recv(extra, &c, 1, 0) <= 0); /* closed (or reset) without an answer */
+	close(extra);
+	cJSON_Delete(call("GET", "/api/progress", secret, NULL, 200));
+	for (int i = 0; i < lim.per_client; i++)
+		close(fds[i]);
+	free(fds);
+}
+
+/* The database and its -wal and -shm files are for the owner only, also when
+ * an older, readable database is opened. */
+static void test_db_modes(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"workshop.db", "workshop.db-wal", "workshop.db-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		struct stat sb;
+		assert_int_equal(stat(path, &sb), 0);
+		if ((sb.st_mode & 0777) != 0600)
+			fprintf(stderr, "%s: mode %o\n", path, (unsigned)(sb.st_mode & 0777));
+		assert_int_equal(sb.st_mode & 0777, 0600);
+	}
+	char path[512];
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	assert_int_equal(tu_write(path, ""), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+	consort_server_options o;
+	consort_server_options_init(&o);
+	o.db_path = path;
+	consort_server *other = NULL;
+	consort_error err;
+	assert_int_equal(consort_server_open(&other, &o, &err), 0);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	consort_server_close(other);
 }
 
 static void test_reopen_keeps_everything(void **state)
@@ -1064,6 +1202,10 @@ int main(void)
 		cmocka_unit_test_setup(test_qr, reset),
 		cmocka_unit_test_setup(test_exports_and_csv_import, reset),
 		cmocka_unit_test_setup(test_garbage, reset),
+		cmocka_unit_test_setup(test_security_headers, reset),
+		cmocka_unit_test_setup(test_auth_throttle, reset),
+		cmocka_unit_test_setup(test_connection_limits, reset),
+		cmocka_unit_test_setup(test_db_modes, reset),
 		cmocka_unit_test_setup(test_reopen_keeps_everything, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,13 @@ void cli_serve_help(FILE *out)
 		"  --secret S           the facilitator's secret, 16-128 characters of\n"
 		"                       A-Z a-z 0-9 . _ ~ - (default: the one stored in the\n"
 		"                       database, or a new random one)\n"
+		"  --threads N          connection threads (default 8); each serves many\n"
+		"                       connections, solves run on a thread of their own\n"
+		"  --max-connections N  open connections in all (default 1000)\n"
+		"  --max-per-client N   open connections from one address (default 32); more\n"
+		"                       are closed at once, so one device cannot crowd out\n"
+		"                       the phones\n"
+		"  --idle-timeout S     close a connection idle for S seconds (default 30)\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"On start it prints the address it listens on and the facilitator's URL\n"
@@ -47,6 +55,35 @@ typedef struct serve_opts {
 	const char *import, *csv_participants, *csv_ratings;
 	int replace;
 } serve_opts;
+
+/* --threads, --max-connections, --max-per-client, --idle-timeout N; 0, or -1
+ * after a usage error. */
+static int parse_limit(int argc, char **argv, int *i, consort_server_options *o)
+{
+	static const struct {
+		const char *name;
+		int max;
+		size_t at;
+	} limits[] = {{"--threads", 256, offsetof(consort_server_options, threads)},
+		{"--max-connections", 1000000, offsetof(consort_server_options, max_connections)},
+		{"--max-per-client", 1000000, offsetof(consort_server_options, per_client)},
+		{"--idle-timeout", 86400, offsetof(consort_server_options, idle_timeout)}};
+	for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
+		if (!cli_is_option(argv[*i], limits[k].name))
+			continue;
+		const char *v = cli_option_value("serve", argc, argv, i, limits[k].name);
+		if (!v)
+			return -1;
+		int *field = (int *)(void *)((char *)o + limits[k].at);
+		if (cli_parse_count(v, 1, limits[k].max, field) < 0) {
+			cli_error("serve: %s '%s': expected a whole number 1..%d", limits[k].name, v,
+				limits[k].max);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
 
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, serve_opts *o)
@@ -81,6 +118,10 @@ static int parse_args(int argc, char **argv, serve_opts *o)
 				cli_error("serve: --port '%s': expected a port number 0..65535", v);
 				return CLI_EXIT_USAGE;
 			}
+		} else if (cli_is_option(a, "--threads") || cli_is_option(a, "--max-connections") ||
+			   cli_is_option(a, "--max-per-client") || cli_is_option(a, "--idle-timeout")) {
+			if (parse_limit(argc, argv, &i, &o->server) < 0)
+				return CLI_EXIT_USAGE;
 		} else if (cli_is_option(a, "--import")) {
 			if (!(v = cli_option_value("serve", argc, argv, &i, "--import")))
 				return CLI_EXIT_USAGE;
@@ -149,6 +190,10 @@ static void announce(const consort_server *srv, const char *listen)
 		printf("warning: listening on %s, not loopback: any device that reaches this computer can "
 			"connect; only the secret and the participants' tokens protect the workshop\n",
 			listen);
+	consort_server_options l;
+	consort_server_limits(srv, &l);
+	printf("limits: %d threads, %d connections, %d per client address, %d s idle timeout\n",
+		l.threads, l.max_connections, l.per_client, l.idle_timeout);
 	printf("facilitator: %s\n", consort_server_facilitator_url(srv));
 	fflush(stdout);
 }

@@ -1,32 +1,39 @@
 /* The HTTP side of consort serve (libmicrohttpd): the server's lifecycle,
- * request bodies with size limits, routing, authentication, static pages. */
+ * connection limits, the transport of requests to the router (router.c), and
+ * the thread that runs slow requests while the connection waits suspended. */
 #include "server.h"
 #include "http.h"
+#include "ratelimit.h"
+#include "router.h"
 #include "store.h"
 #include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-/* Bodies beyond the limit are read and dropped so that the client sees the
- * 413 (a client still sending when the server closes gets a reset instead);
- * past this much the connection is simply closed. */
-#define DRAIN_LIMIT ((size_t)64 << 20)
+typedef struct pending pending;
 
 struct consort_server {
 	char *db_path, *listen, *given_secret;
 	int want_port;
+	consort_server_options limits;
 	consort__store *store;
 	consort__api *api;
+	consort__ratelimit *auth_limit;
+	consort__router router;
 	struct MHD_Daemon *daemon;
 	unsigned port;
 	int loopback;
@@ -34,124 +41,72 @@ struct consort_server {
 	char self_host[96]; /* host:port of our own address, for links */
 	char url[128];
 	char facilitator_url[300];
+
+	/* Slow requests, run one at a time on their own thread (solves are
+	 * serialized anyway: GLPK runs once at a time). */
+	pthread_t slow_thread;
+	int slow_running, slow_stopping;
+	pthread_mutex_t slow_lock;
+	pthread_cond_t slow_cond;
+	pending *slow_head, **slow_tail;
 };
 
 /* One request in progress (libmicrohttpd's per-request pointer). */
-typedef struct pending {
-	const consort__route *route; /* NULL for static pages */
-	int status;                  /* an error decided from the headers, or 0 */
-	char msg[200];
-	char allow[64];              /* for 405 */
-	consort__srv_buf body;
-	size_t drained;
-	consort__role role;
-	char me[CONSORT_ID_MAX + 1];
-	char arg[257];
-	int has_arg;
-} pending;
+struct pending {
+	consort__exchange x;
+	consort__http_in in;
+	enum { READING, QUEUED, ANSWERED } stage;
+	consort__response rs; /* the slow thread's answer */
+	struct MHD_Connection *c;
+	pending *next;
+};
 
-/* ---- responses ---- */
-
-void consort__respond_body(consort__response *rs, int status, const char *type, char *body,
-	size_t len)
+static const char *mhd_lookup(void *ctx, consort__http_kind kind, const char *name)
 {
-	free(rs->body);
-	rs->status = status;
-	rs->content_type = type;
-	rs->body = body;
-	rs->len = len;
-	if (!body && len) {
-		rs->status = 500;
-		rs->len = 0;
-	}
+	return MHD_lookup_connection_value((struct MHD_Connection *)ctx,
+		kind == HTTP_QUERY ? MHD_GET_ARGUMENT_KIND : MHD_HEADER_KIND, name);
 }
 
-void consort__respond_json(consort__response *rs, int status, cJSON *doc)
+static double monotonic_now(void)
 {
-	char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
-	cJSON_Delete(doc);
-	if (!text) {
-		consort__respond_error(rs, 500, "out of memory");
-		return;
-	}
-	size_t n = strlen(text);
-	char *body = realloc(text, n + 2);
-	if (!body) {
-		free(text);
-		consort__respond_error(rs, 500, "out of memory");
-		return;
-	}
-	body[n] = '\n';
-	body[n + 1] = '\0';
-	consort__respond_body(rs, status, "application/json", body, n + 1);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void consort__respond_error(consort__response *rs, int status, const char *fmt, ...)
+/* The client's address as 4 (IPv4, also when mapped into IPv6) or 16 bytes. */
+static void client_address(struct MHD_Connection *c, consort__http_in *in)
 {
-	char msg[CONSORT_ERROR_MAX + 64];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* One line: a message never carries a newline into the JSON. */
-	for (char *c = msg; *c; c++)
-		if (*c == '\n' || *c == '\r')
-			*c = ' ';
-	cJSON *doc = cJSON_CreateObject();
-	char *text = NULL;
-	if (doc && cJSON_AddStringToObject(doc, "error", msg))
-		text = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
-	if (!text) {
-		static const char oom[] = "{\"error\":\"out of memory\"}\n";
-		text = malloc(sizeof(oom));
-		if (text)
-			memcpy(text, oom, sizeof(oom));
-		status = 500;
-	} else {
-		size_t n = strlen(text);
-		char *bigger = realloc(text, n + 2);
-		if (bigger) {
-			text = bigger;
-			text[n] = '\n';
-			text[n + 1] = '\0';
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	in->addr_len = 0;
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		memcpy(in->addr, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		in->addr_len = 4;
+	} else if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			memcpy(in->addr, a->s6_addr + 12, 4);
+			in->addr_len = 4;
+		} else {
+			memcpy(in->addr, a->s6_addr, 16);
+			in->addr_len = 16;
 		}
 	}
-	consort__respond_body(rs, status, "application/json", text, text ? strlen(text) : 0);
 }
 
-const char *consort__request_query(const consort__request *rq, const char *name)
-{
-	return MHD_lookup_connection_value((struct MHD_Connection *)rq->conn, MHD_GET_ARGUMENT_KIND,
-		name);
-}
-
-static void add_common_headers(struct MHD_Response *r, int page)
-{
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	if (page) {
-		/* Pages load their scripts and styles from /static only: nothing from
-		 * elsewhere, so the tool works offline and injected markup cannot run. */
-		MHD_add_response_header(r, "Content-Security-Policy",
-			"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-			"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-			"form-action 'self'");
-		MHD_add_response_header(r, "Cache-Control", "no-cache");
-	} else {
-		MHD_add_response_header(r, "Cache-Control", "no-store");
-	}
-}
-
-static enum MHD_Result send_response(struct MHD_Connection *c, consort__response *rs,
-	const char *allow)
+static enum MHD_Result send_response(struct MHD_Connection *c, consort__response *rs)
 {
 	struct MHD_Response *r = rs->body
-		? MHD_create_response_from_buffer(rs->len, rs->body, MHD_RESPMEM_MUST_FREE)
+		? MHD_create_response_from_buffer(rs->len, rs->body,
+			rs->borrowed ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE)
 		: MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (!r) {
-		free(rs->body);
+		if (!rs->borrowed)
+			free(rs->body);
 		rs->body = NULL;
 		return MHD_NO;
 	}
@@ -162,231 +117,80 @@ static enum MHD_Result send_response(struct MHD_Connection *c, consort__response
 		MHD_add_response_header(r, "Content-Disposition", rs->disposition);
 	if (rs->status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
-	if (rs->status == 405 && allow && allow[0])
-		MHD_add_response_header(r, "Allow", allow);
-	add_common_headers(r, 0);
+	if (rs->status == 405 && rs->allow && rs->allow[0])
+		MHD_add_response_header(r, "Allow", rs->allow);
+	if (rs->status == 429 && rs->retry_after) {
+		char v[16];
+		snprintf(v, sizeof(v), "%u", rs->retry_after);
+		MHD_add_response_header(r, "Retry-After", v);
+	}
+	for (const char *const *h = consort__router_security_headers(rs); *h; h += 2)
+		MHD_add_response_header(r, h[0], h[1]);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg,
-	const char *allow)
-{
-	consort__response rs = {0};
-	consort__respond_error(&rs, status, "%s", msg);
-	return send_response(c, &rs, allow);
-}
+/* ---- slow requests ---- */
 
-/* ---- static pages ---- */
-
-static const consort__asset *find_asset(const char *name)
+static void *slow_main(void *arg)
 {
-	for (size_t i = 0; i < consort__nassets; i++)
-		if (strcmp(consort__assets[i].name, name) == 0)
-			return &consort__assets[i];
+	consort_server *srv = arg;
+	pthread_mutex_lock(&srv->slow_lock);
+	for (;;) {
+		while (!srv->slow_head && !srv->slow_stopping)
+			pthread_cond_wait(&srv->slow_cond, &srv->slow_lock);
+		pending *p = srv->slow_head;
+		if (!p)
+			break;
+		if (!(srv->slow_head = p->next))
+			srv->slow_tail = &srv->slow_head;
+		int cancelled = srv->slow_stopping;
+		pthread_mutex_unlock(&srv->slow_lock);
+		if (cancelled)
+			consort__respond_error(&p->rs, 503, "the server is stopping");
+		else
+			consort__router_finish(&srv->router, &p->in, &p->x, &p->rs);
+		p->stage = ANSWERED;
+		MHD_resume_connection(p->c); /* libmicrohttpd calls on_request again */
+		pthread_mutex_lock(&srv->slow_lock);
+	}
+	pthread_mutex_unlock(&srv->slow_lock);
 	return NULL;
 }
 
-static int is_static_path(const char *path)
+/* Suspends the connection and queues its request; 0, or -1 when stopping. */
+static int queue_slow(consort_server *srv, pending *p)
 {
-	return strcmp(path, "/") == 0 || strncmp(path, "/p/", 3) == 0 ||
-		strncmp(path, "/static/", 8) == 0;
-}
-
-static enum MHD_Result serve_static(struct MHD_Connection *c, const char *path)
-{
-	const char *name = NULL;
-	if (strcmp(path, "/") == 0)
-		name = "index.html";
-	else if (strncmp(path, "/p/", 3) == 0 && path[3] && !strchr(path + 3, '/'))
-		name = "participant.html"; /* any token: the API decides what it may see */
-	else if (strncmp(path, "/static/", 8) == 0 && path[8] && !strchr(path + 8, '/'))
-		name = path + 8;
-	const consort__asset *a = name ? find_asset(name) : NULL;
-	if (!a) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), "no such page: %.100s", path);
-		return send_error(c, 404, msg, NULL);
-	}
-	struct MHD_Response *r = MHD_create_response_from_buffer(a->len, (void *)a->data,
-		MHD_RESPMEM_PERSISTENT);
-	if (!r)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
-	add_common_headers(r, 1);
-	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-/* ---- routing and authentication ---- */
-
-/* 1 when path matches pattern; a '*' captures one non-empty segment into arg. */
-static int match(const char *pattern, const char *path, char *arg, size_t argsz, int *has_arg)
-{
-	while (*pattern) {
-		if (*pattern == '*') {
-			size_t n = strcspn(path, "/");
-			if (n == 0 || n >= argsz)
-				return 0;
-			memcpy(arg, path, n);
-			arg[n] = '\0';
-			*has_arg = 1;
-			path += n;
-			pattern++;
-		} else if (*pattern == *path) {
-			pattern++;
-			path++;
-		} else {
-			return 0;
-		}
-	}
-	return *path == '\0';
-}
-
-static int same_method(const char *route_method, const char *method)
-{
-	return strcmp(route_method, method) == 0 ||
-		(strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0);
-}
-
-static void reject(pending *p, int status, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
-#endif
-	;
-
-static void reject(pending *p, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
-	va_end(ap);
-	p->status = status;
-}
-
-static void find_route(pending *p, const char *path, const char *method)
-{
-	int path_known = 0;
-	for (size_t i = 0; i < consort__nroutes; i++) {
-		const consort__route *r = &consort__routes[i];
-		char arg[sizeof(p->arg)];
-		int has_arg = 0;
-		if (!match(r->pattern, path, arg, sizeof(arg), &has_arg))
-			continue;
-		if (!strstr(p->allow, r->method)) {
-			size_t used = strlen(p->allow);
-			snprintf(p->allow + used, sizeof(p->allow) - used, "%s%s", used ? ", " : "", r->method);
-		}
-		path_known = 1;
-		if (!p->route && same_method(r->method, method)) {
-			p->route = r;
-			p->has_arg = has_arg;
-			memcpy(p->arg, arg, sizeof(arg));
-		}
-	}
-	if (!p->route && path_known)
-		reject(p, 405, "%.16s is not allowed on %.100s (allowed: %s)", method, path, p->allow);
-	else if (!p->route)
-		reject(p, 404, "unknown route: %.16s %.100s", method, path);
-}
-
-static void authenticate(consort_server *srv, struct MHD_Connection *c, pending *p)
-{
-	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!auth || !*auth) {
-		reject(p, 401, "missing credentials: send the header Authorization: Bearer <secret or token>");
-		return;
-	}
-	if (strncasecmp(auth, "Bearer ", 7) != 0) {
-		reject(p, 401, "unsupported credentials: send the header Authorization: Bearer <secret or token>");
-		return;
-	}
-	const char *cred = auth + 7;
-	while (*cred == ' ')
-		cred++;
-	if (!*cred) {
-		reject(p, 401, "missing credentials: send the header Authorization: Bearer <secret or token>");
-		return;
-	}
-	int who = consort__store_auth(srv->store, cred, p->me);
-	if (who == 0)
-		reject(p, 403, "wrong credentials: neither the facilitator's secret nor a participant's token");
-	else if (p->route->role == ROLE_ADMIN && who != ROLE_ADMIN)
-		reject(p, 403, "only the facilitator may do this (a participant's link cannot)");
-	else if (p->route->role == ROLE_PARTICIPANT && who != ROLE_PARTICIPANT)
-		reject(p, 403, "this is a participant's endpoint: call it with the participant's token");
-	p->role = (consort__role)who;
-}
-
-/* Content-Length as a number; -1 when absent or not a number. */
-static long long content_length(struct MHD_Connection *c)
-{
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (!v || !*v)
+	pthread_mutex_lock(&srv->slow_lock);
+	if (srv->slow_stopping || !srv->slow_running) {
+		pthread_mutex_unlock(&srv->slow_lock);
 		return -1;
-	long long n = 0;
-	for (const char *d = v; *d; d++) {
-		if (*d < '0' || *d > '9' || n > (1LL << 50))
-			return -1;
-		n = n * 10 + (*d - '0');
 	}
-	return n;
+	p->stage = QUEUED;
+	MHD_suspend_connection(p->c);
+	p->next = NULL;
+	*srv->slow_tail = p;
+	srv->slow_tail = &p->next;
+	pthread_cond_signal(&srv->slow_cond);
+	pthread_mutex_unlock(&srv->slow_lock);
+	return 0;
 }
 
-static void begin(consort_server *srv, struct MHD_Connection *c, const char *path,
-	const char *method, pending *p)
+/* Answers every queued request with 503 and waits for the one running. */
+static void stop_slow(consort_server *srv)
 {
-	if (is_static_path(path)) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-			snprintf(p->allow, sizeof(p->allow), "GET, HEAD");
-			reject(p, 405, "%.16s is not allowed on %.100s (allowed: GET)", method, path);
-		}
+	if (!srv->slow_running)
 		return;
-	}
-	find_route(p, path, method);
-	if (p->status)
-		return;
-	authenticate(srv, c, p);
-	if (p->status)
-		return;
-	long long n = content_length(c);
-	if (n > (long long)p->route->limit)
-		reject(p, 413, "request body too large: %lld bytes, the limit is %zu", n, p->route->limit);
+	pthread_mutex_lock(&srv->slow_lock);
+	srv->slow_stopping = 1;
+	pthread_cond_broadcast(&srv->slow_cond);
+	pthread_mutex_unlock(&srv->slow_lock);
+	pthread_join(srv->slow_thread, NULL);
+	srv->slow_running = 0;
 }
 
-/* Our own host:port when the Host header is missing or holds anything but
- * host name, IPv4 or [IPv6] characters and a port. */
-static const char *request_host(consort_server *srv, struct MHD_Connection *c)
-{
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-	if (!h || !*h || strlen(h) > 255 || strspn(h,
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(h))
-		return srv->self_host;
-	return h;
-}
-
-static enum MHD_Result dispatch(consort_server *srv, struct MHD_Connection *c, const char *path,
-	const char *method, pending *p)
-{
-	consort__request rq = {0};
-	rq.method = method;
-	rq.path = path;
-	rq.arg = p->has_arg ? p->arg : NULL;
-	rq.len = p->body.len;
-	rq.body = p->body.len ? p->body.data : NULL;
-	rq.host = request_host(srv, c);
-	rq.role = p->role;
-	memcpy(rq.me, p->me, sizeof(rq.me));
-	rq.conn = c;
-	consort__response rs = {0};
-	rs.status = 500;
-	p->route->fn(srv->api, &rq, &rs);
-	if (!rs.body && rs.status != 204)
-		consort__respond_error(&rs, 500, "internal error: no response");
-	return send_response(c, &rs, NULL);
-}
+/* ---- libmicrohttpd's callbacks ---- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 	const char *method, const char *version, const char *upload, size_t *upload_size,
@@ -399,41 +203,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!(p = calloc(1, sizeof(*p))))
 			return MHD_NO;
 		*con_cls = p;
-		begin(srv, c, url, method, p);
-		if (p->status) {
-			/* Answer at once when the client waits for "100 Continue" before
-			 * sending, or announces more than we would read to drain. */
-			const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-				MHD_HTTP_HEADER_EXPECT);
-			if ((expect && strcasecmp(expect, "100-continue") == 0) ||
-			    content_length(c) > (long long)DRAIN_LIMIT)
-				return send_error(c, p->status, p->msg, p->allow);
+		p->c = c;
+		p->in.method = method;
+		p->in.path = url;
+		p->in.lookup = mhd_lookup;
+		p->in.ctx = c;
+		p->in.now = monotonic_now();
+		client_address(c, &p->in);
+		consort__router_begin(&srv->router, &p->in, &p->x);
+		if (consort__router_answer_now(&p->in, &p->x)) {
+			consort__response rs = {0};
+			consort__router_finish(&srv->router, &p->in, &p->x, &rs);
+			return send_response(c, &rs);
 		}
 		return MHD_YES;
 	}
+	if (p->stage == ANSWERED)
+		return send_response(c, &p->rs);
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
-		if (p->status || !p->route) {
-			p->drained += n;
-			return p->drained > DRAIN_LIMIT ? MHD_NO : MHD_YES;
-		}
-		if (p->body.len + n > p->route->limit) {
-			reject(p, 413, "request body too large: the limit is %zu bytes", p->route->limit);
-			p->drained = p->body.len + n;
-			consort__srv_buf_free(&p->body);
-			return MHD_YES;
-		}
-		consort__srv_buf_add(&p->body, upload, n);
-		if (p->body.failed)
-			reject(p, 500, "out of memory");
-		return MHD_YES;
+		return consort__router_body(&p->x, upload, n) < 0 ? MHD_NO : MHD_YES;
 	}
-	if (p->status)
-		return send_error(c, p->status, p->msg, p->allow);
-	if (!p->route)
-		return serve_static(c, url);
-	return dispatch(srv, c, url, method, p);
+	if (p->stage == QUEUED)
+		return MHD_YES; /* not expected: answered once resumed */
+	if (consort__router_slow(&p->x) && queue_slow(srv, p) == 0)
+		return MHD_YES;
+	consort__response rs = {0};
+	consort__router_finish(&srv->router, &p->in, &p->x, &rs);
+	return send_response(c, &rs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -444,7 +242,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)code;
 	pending *p = *con_cls;
 	if (p) {
-		consort__srv_buf_free(&p->body);
+		consort__router_done(&p->x);
+		if (!p->rs.borrowed)
+			free(p->rs.body);
 		free(p);
 		*con_cls = NULL;
 	}
@@ -465,6 +265,19 @@ void consort_server_options_init(consort_server_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->port = 8080;
+}
+
+/* The limits with defaults filled in; -1 when one is out of range. */
+static int settle_limits(consort_server_options *l, const consort_server_options *o)
+{
+	l->threads = o->threads ? o->threads : CONSORT_SERVER_DEFAULT_THREADS;
+	l->max_connections = o->max_connections ? o->max_connections
+		: CONSORT_SERVER_DEFAULT_MAX_CONNECTIONS;
+	l->per_client = o->per_client ? o->per_client : CONSORT_SERVER_DEFAULT_PER_CLIENT;
+	l->idle_timeout = o->idle_timeout ? o->idle_timeout : CONSORT_SERVER_DEFAULT_IDLE_TIMEOUT;
+	return l->threads < 1 || l->threads > 256 || l->max_connections < 1 ||
+		l->max_connections > 1000000 || l->per_client < 1 || l->idle_timeout < 1 ||
+		l->idle_timeout > 86400 ? -1 : 0;
 }
 
 int consort_server_secret_valid(const char *secret)
@@ -515,6 +328,9 @@ int consort_server_open(consort_server **out, const consort_server_options *o, c
 	if (o->secret && !consort_server_secret_valid(o->secret))
 		return server_error(err, CONSORT_EUSAGE,
 			"serve: the secret must be 16-128 characters of A-Z a-z 0-9 . _ ~ -");
+	consort_server_options limits;
+	if (settle_limits(&limits, o) < 0)
+		return server_error(err, CONSORT_EUSAGE, "serve: a connection limit is out of range");
 	consort_server *srv = calloc(1, sizeof(*srv));
 	int ok = srv != NULL;
 	if (srv) {
@@ -522,6 +338,14 @@ int consort_server_open(consort_server **out, const consort_server_options *o, c
 		srv->listen = dup_or_null(o->listen ? o->listen : "127.0.0.1", &ok);
 		srv->given_secret = dup_or_null(o->secret, &ok);
 		srv->want_port = o->port;
+		srv->limits = limits;
+		srv->slow_tail = &srv->slow_head;
+		pthread_mutex_init(&srv->slow_lock, NULL);
+		pthread_cond_init(&srv->slow_cond, NULL);
+		snprintf(srv->self_host, sizeof(srv->self_host), "127.0.0.1:%d", o->port);
+		srv->auth_limit = consort__ratelimit_new(4096, CONSORT_SERVER_AUTH_BURST,
+			CONSORT_SERVER_AUTH_REFILL);
+		ok = ok && srv->auth_limit;
 	}
 	if (!ok) {
 		consort_server_close(srv);
@@ -536,8 +360,22 @@ int consort_server_open(consort_server **out, const consort_server_options *o, c
 		consort_server_close(srv);
 		return code < 0 ? code : CONSORT_EIO;
 	}
+	srv->router.api = srv->api;
+	srv->router.store = srv->store;
+	srv->router.auth_limit = srv->auth_limit;
+	srv->router.self_host = srv->self_host;
 	*out = srv;
 	return 0;
+}
+
+const consort__router *consort__server_router(consort_server *srv)
+{
+	return &srv->router;
+}
+
+void consort_server_limits(const consort_server *srv, consort_server_options *out)
+{
+	*out = srv->limits;
 }
 
 int consort_server_counts(consort_server *srv, size_t *participants, size_t *ratings)
@@ -580,12 +418,12 @@ static int bind_socket(consort_server *srv, int *fd_out, consort_error *err)
 			"serve: --listen '%s': expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1",
 			srv->listen);
 	}
-	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return server_error(err, CONSORT_EIO, "serve: cannot create a socket: %s", strerror(errno));
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, 128) < 0) {
+	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, SOMAXCONN) < 0) {
 		int e = errno;
 		close(fd);
 		return server_error(err, CONSORT_EIO, "serve: cannot listen on %s port %d: %s",
@@ -613,28 +451,56 @@ static int bind_socket(consort_server *srv, int *fd_out, consort_error *err)
 	return 0;
 }
 
+/* Room for the connections in the open-files limit (the database, the
+ * threads' event descriptors and the standard streams need some too). */
+static void fit_open_files(consort_server_options *l)
+{
+	rlim_t need = (rlim_t)l->max_connections + 64 + 4 * (rlim_t)l->threads;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	struct rlimit want = rl;
+	want.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+		rl = want;
+	if (rl.rlim_cur < need) {
+		rlim_t spare = 64 + 4 * (rlim_t)l->threads;
+		l->max_connections = rl.rlim_cur > spare + 16 ? (int)(rl.rlim_cur - spare) : 16;
+	}
+}
+
 int consort_server_listen(consort_server *srv, consort_error *err)
 {
 	int fd;
 	int rc = bind_socket(srv, &fd, err);
 	if (rc)
 		return rc;
-	/* A thread per connection: a request that waits (a rating waiting for its
-	 * group commit, a solve of several seconds) holds up only its own client,
-	 * and concurrent rating writes can share one fsync. The connection limit
-	 * bounds the threads; idle connections are closed after two minutes. */
+	fit_open_files(&srv->limits);
+	const consort_server_options *l = &srv->limits;
+	if (pthread_create(&srv->slow_thread, NULL, slow_main, srv) != 0) {
+		close(fd);
+		return server_error(err, CONSORT_EIO, "serve: cannot start a thread");
+	}
+	srv->slow_running = 1;
+	/* A fixed pool of threads, each polling its share of the connections
+	 * (epoll): an idle or slow client costs a descriptor and a little memory,
+	 * never a thread. A rating waits only for its group commit; anything
+	 * that may take seconds runs on the slow thread (see queue_slow). */
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-		MHD_USE_ERROR_LOG,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, srv,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)l->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)l->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)l->per_client,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)l->idle_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONSORT_SERVER_HEADER_LIMIT,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, quiet_log, (void *)NULL,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		close(fd);
+		stop_slow(srv);
 		return server_error(err, CONSORT_EIO, "serve: cannot start the HTTP server on %s", srv->url);
 	}
 	return 0;
@@ -669,8 +535,13 @@ void consort_server_close(consort_server *srv)
 {
 	if (!srv)
 		return;
+	/* Suspended connections must be resumed before the daemon stops. */
+	stop_slow(srv);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	consort__ratelimit_free(srv->auth_limit);
+	pthread_mutex_destroy(&srv->slow_lock);
+	pthread_cond_destroy(&srv->slow_cond);
 	consort__api_free(srv->api);
 	consort__store_close(srv->store);
 	free(srv->db_path);

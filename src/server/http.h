@@ -22,7 +22,7 @@ typedef struct consort__request {
 	const char *host;      /* the Host header when it is a plausible host[:port], else ours */
 	consort__role role;
 	char me[CONSORT_ID_MAX + 1]; /* the participant's id when role is ROLE_PARTICIPANT */
-	void *conn;            /* for consort__request_query */
+	const struct consort__http_in *in; /* for consort__request_query */
 } consort__request;
 
 /* A query-string argument (decoded), or NULL. */
@@ -33,7 +33,12 @@ typedef struct consort__response {
 	const char *content_type; /* a static string */
 	char *body;               /* malloc'ed, may be NULL (no body) */
 	size_t len;
+	int borrowed;             /* body is static data: never freed */
 	char disposition[96];     /* Content-Disposition, or "" */
+	const char *csp;          /* a static Content-Security-Policy instead of the default, or NULL */
+	int page;                 /* a page (cached with revalidation) rather than data (never cached) */
+	unsigned retry_after;     /* seconds, for 429 */
+	const char *allow;        /* the Allow header of a 405, or NULL */
 } consort__response;
 
 /* Fill a response: JSON (takes doc and frees it), an error {"error": "..."},
@@ -57,6 +62,7 @@ typedef struct consort__route {
 	const char *pattern; /* "/api/participants/" then a star: a star matches one non-empty segment */
 	consort__role role;  /* who may call it */
 	size_t limit;        /* the largest body accepted */
+	int slow;            /* may take seconds: run off the connection threads */
 	consort__handler fn;
 } consort__route;
 

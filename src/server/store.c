@@ -3,6 +3,8 @@
 #include "store.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -11,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SCHEMA_VERSION 1
 
@@ -275,9 +279,36 @@ static int create_schema(consort__store *st, consort_error *err)
 	return commit(st, err);
 }
 
+/* The database holds the facilitator's secret and every participant's token:
+ * only its owner may read it. SQLite gives the -wal and -shm files the mode of
+ * the database file, so creating that one 0600 (and tightening an older one
+ * and its companions) covers all three. */
+static int make_private(consort__store *st, consort_error *err)
+{
+	int fd = open(st->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(err, STORE_FAIL, "%s: cannot open: %s", st->path, strerror(errno));
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077))
+		fchmod(fd, sb.st_mode & 0700);
+	close(fd);
+	static const char *const companions[] = {"-wal", "-shm"};
+	for (size_t i = 0; i < 2; i++) {
+		char other[4096];
+		if (snprintf(other, sizeof(other), "%s%s", st->path, companions[i]) >= (int)sizeof(other))
+			continue;
+		if (stat(other, &sb) == 0 && (sb.st_mode & 077))
+			chmod(other, sb.st_mode & 0700);
+	}
+	return 0;
+}
+
 static int open_db(consort__store *st, consort_error *err)
 {
-	int rc = sqlite3_open_v2(st->path, &st->db,
+	int rc = make_private(st, err);
+	if (rc)
+		return rc;
+	rc = sqlite3_open_v2(st->path, &st->db,
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return fail(err, STORE_FAIL, "%s: cannot open: %s", st->path,

@@ -162,12 +162,26 @@ int tu_count_lines(const char *s)
 
 int tu_connect_loopback(unsigned port)
 {
+	return tu_connect_loopback_from(port, NULL);
+}
+
+int tu_connect_loopback_from(unsigned port, const char *from)
+{
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -1;
 	struct sockaddr_in a;
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
+	if (from) {
+		/* Another loopback address (127.0.0.0/8 is all ours): the server
+		 * sees another client. */
+		if (inet_pton(AF_INET, from, &a.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			close(fd);
+			return -1;
+		}
+	}
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	struct timeval tv = {10, 0};

@@ -30,5 +30,7 @@ int tu_count_lines(const char *s);
 /* A TCP connection to 127.0.0.1:port with a 10 s receive timeout; the socket,
  * or -1. */
 int tu_connect_loopback(unsigned port);
+/* The same from the source address `from` (e.g. "127.0.0.9"; NULL: any). */
+int tu_connect_loopback_from(unsigned port, const char *from);
 
 #endif
