@@ -35,7 +35,7 @@ void cli_serve_help(FILE *out)
 		"  --secret S           the facilitator's secret, 16-128 characters of\n"
 		"                       A-Z a-z 0-9 . _ ~ - (default: the one stored in the\n"
 		"                       database, or a new random one)\n"
-		"  --threads N          connection threads (default 8); each serves many\n"
+		"  --threads N          connection threads (default 32); each serves many\n"
 		"                       connections, solves run on a thread of their own\n"
 		"  --max-connections N  open connections in all (default 1000)\n"
 		"  --max-per-client N   open connections from one address (default 32); more\n"

@@ -20,7 +20,7 @@ typedef struct consort_server_options {
 	int idle_timeout;    /* seconds before an idle connection is closed */
 } consort_server_options;
 
-#define CONSORT_SERVER_DEFAULT_THREADS 8
+#define CONSORT_SERVER_DEFAULT_THREADS 32
 #define CONSORT_SERVER_DEFAULT_MAX_CONNECTIONS 1000
 #define CONSORT_SERVER_DEFAULT_PER_CLIENT 32
 #define CONSORT_SERVER_DEFAULT_IDLE_TIMEOUT 30
