@@ -4,6 +4,9 @@
 #include "session.h"
 #include "error.h"
 #include "consort/scoring.h"
+#include "analysis/distance.h"
+
+#include <math.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +67,11 @@ void consort__problem_free(consort__problem *p)
 	free(p->lot_name);
 	free(p->together);
 	free(p->apart);
+	free(p->fixed);
+	free(p->absent);
+	for (int e = 0; e < p->nexclude; e++)
+		free(p->exclude[e].assign);
+	free(p->exclude);
 	free(p);
 }
 
@@ -139,6 +147,28 @@ static int collect_names(names *sectors, names *services, const consort_session 
 	return 0;
 }
 
+static int build_extended(consort__problem *p, const consort_rules *r)
+{
+	p->has_min_fit = r->has_min_fit;
+	p->min_fit = r->min_fit;
+	p->maxmin = r->objective == CONSORT_OBJECTIVE_MAXMIN;
+	if (r->nfixed) {
+		if (!(p->fixed = malloc((size_t)p->n * sizeof(int))))
+			return -1;
+		for (int i = 0; i < p->n; i++)
+			p->fixed[i] = CONSORT__FREE;
+		for (size_t f = 0; f < r->nfixed; f++)
+			p->fixed[r->fixed[f].who] = (int)r->fixed[f].lot;
+	}
+	if (r->nabsent) {
+		if (!(p->absent = calloc((size_t)p->n, 1)))
+			return -1;
+		for (size_t a = 0; a < r->nabsent; a++)
+			p->absent[r->absent[a]] = 1;
+	}
+	return 0;
+}
+
 static int build_rules(consort__problem *p, const consort_session *s, names *sectors, names *services)
 {
 	const consort_rules *r = &s->rules;
@@ -204,7 +234,7 @@ static int build_rules(consort__problem *p, const consort_session *s, names *sec
 		p->apart[i][0] = (int)r->apart[i].a;
 		p->apart[i][1] = (int)r->apart[i].b;
 	}
-	return 0;
+	return build_extended(p, r);
 }
 
 int consort__problem_build(consort__problem **out, const consort_session *s, consort_error *err)
@@ -321,6 +351,12 @@ consort__problem *consort__problem_clone(const consort__problem *p)
 	}
 	c->together = dup_array(p->together, (size_t)p->ntogether * sizeof(*p->together), &ok);
 	c->apart = dup_array(p->apart, (size_t)p->napart * sizeof(*p->apart), &ok);
+	c->fixed = p->fixed ? dup_array(p->fixed, n * sizeof(int), &ok) : NULL;
+	c->absent = p->absent ? dup_array(p->absent, n, &ok) : NULL;
+	c->exclude = NULL;
+	c->nexclude = 0;
+	for (int e = 0; e < p->nexclude && ok; e++)
+		ok = consort__problem_add_exclude(c, p->exclude[e].assign, p->exclude[e].k, p->exclude[e].differ) == 0;
 	if (!ok) {
 		consort__problem_free(c);
 		return NULL;
@@ -331,6 +367,141 @@ consort__problem *consort__problem_clone(const consort__problem *p)
 const consort__group *consort__problem_group(const consort__problem *p, int k)
 {
 	return p->nlots ? &p->lot[k] : &p->global;
+}
+
+int consort__problem_has_extended_rules(const consort__problem *p)
+{
+	int pinned = 0, absent = 0;
+	for (int i = 0; i < p->n; i++) {
+		pinned |= p->fixed && p->fixed[i] != CONSORT__FREE;
+		absent |= p->absent && p->absent[i];
+	}
+	return p->has_min_fit || pinned || absent || p->maxmin || p->nexclude > 0;
+}
+
+int consort__problem_add_exclude(consort__problem *p, const int *assign, int k, int differ)
+{
+	consort__exclude *bigger = realloc(p->exclude, (size_t)(p->nexclude + 1) * sizeof(*bigger));
+	if (!bigger)
+		return -1;
+	p->exclude = bigger;
+	int *copy = malloc((size_t)(p->n ? p->n : 1) * sizeof(int));
+	if (!copy)
+		return -1;
+	if (p->n)
+		memcpy(copy, assign, (size_t)p->n * sizeof(int));
+	p->exclude[p->nexclude++] = (consort__exclude){copy, k, differ};
+	return 0;
+}
+
+int consort__problem_drop_absent(consort__problem **out, int **orig, const consort__problem *p,
+	consort_error *err)
+{
+	*out = NULL;
+	*orig = NULL;
+	consort__problem *c = consort__problem_clone(p);
+	int *map = malloc((size_t)(p->n ? p->n : 1) * sizeof(int));
+	int *inv = malloc((size_t)(p->n ? p->n : 1) * sizeof(int));
+	if (!c || !map || !inv) {
+		consort__problem_free(c);
+		free(map);
+		free(inv);
+		return consort__error_nomem(err);
+	}
+	int m = 0;
+	for (int i = 0; i < p->n; i++) {
+		inv[i] = -1;
+		if (!p->absent || !p->absent[i]) {
+			inv[i] = m;
+			map[m++] = i;
+		}
+	}
+	/* Compact every per-participant array in place (m <= n, order kept). */
+	for (int a = 0; a < m; a++) {
+		for (int b = 0; b < m; b++)
+			c->w[(size_t)a * m + b] = p->w[(size_t)map[a] * p->n + map[b]];
+		if (c->id)
+			c->id[a] = p->id[map[a]];
+		c->sector[a] = p->sector[map[a]];
+		for (int s = 0; s < p->nserv; s++)
+			c->offers[a * p->nserv + s] = p->offers[map[a] * p->nserv + s];
+		if (c->fixed)
+			c->fixed[a] = p->fixed[map[a]];
+		for (int e = 0; e < c->nexclude; e++)
+			c->exclude[e].assign[a] = p->exclude[e].assign[map[a]];
+	}
+	for (int t = 0; t < c->ntogether; t++)
+		for (int s = 0; s < 2; s++)
+			c->together[t][s] = inv[p->together[t][s]];
+	for (int t = 0; t < c->napart; t++)
+		for (int s = 0; s < 2; s++)
+			c->apart[t][s] = inv[p->apart[t][s]];
+	free(c->absent);
+	c->absent = NULL;
+	c->n = m;
+	if (c->kmax > m)
+		c->kmax = m;
+	for (int g = -1; g < c->nlots; g++) {
+		consort__group *G = g < 0 ? &c->global : &c->lot[g];
+		if (G->size_max > m)
+			G->size_max = m;
+		for (int s = 0; s < c->nsec; s++)
+			if (G->sec_max[s] > m)
+				G->sec_max[s] = m;
+	}
+	free(inv);
+	/* A rule pair naming an absent member is refused by the session's checks. */
+	for (int t = 0; t < c->ntogether + c->napart; t++) {
+		const int *pr = t < c->ntogether ? c->together[t] : c->apart[t - c->ntogether];
+		if (pr[0] < 0 || pr[1] < 0) {
+			consort__problem_free(c);
+			free(map);
+			return consort__error(err, CONSORT_EINTERNAL, "a rule pair names an absent member");
+		}
+	}
+	*out = c;
+	*orig = map;
+	return 0;
+}
+
+int consort__problem_distance(const consort__problem *p, const int *a, int ka, const int *b, int kb,
+	int *moved)
+{
+	if (!p->nlots)
+		return consort__moved(a, ka, b, kb, p->n, moved);
+	int d = 0;
+	for (int i = 0; i < p->n; i++) {
+		int diff = a[i] != b[i];
+		if (moved)
+			moved[i] = diff;
+		d += diff;
+	}
+	return d;
+}
+
+double consort__problem_fit(const consort__problem *p, const int *assign, int i)
+{
+	double fit = 0;
+	if (assign[i] < 0)
+		return 0;
+	for (int j = 0; j < p->n; j++)
+		if (j != i && assign[j] == assign[i])
+			fit += p->w[(size_t)i * p->n + j];
+	return fit;
+}
+
+double consort__problem_min_fit(const consort__problem *p, const int *assign)
+{
+	double m = HUGE_VAL;
+	for (int i = 0; i < p->n; i++)
+		if (assign[i] >= 0)
+			m = fmin(m, consort__problem_fit(p, assign, i));
+	return m;
+}
+
+double consort__min_fit_tolerance(double x)
+{
+	return 1e-6 * fmax(1.0, fabs(x));
 }
 
 double consort__problem_objective(const consort__problem *p, const int *assign)
@@ -377,8 +548,23 @@ int consort__problem_feasible(const consort__problem *p, const int *assign, int 
 	for (int i = 0; i < p->n; i++) {
 		if (assign[i] < -1 || assign[i] >= k)
 			return WHY("participant %d has no valid consortium", i), 0;
-		if (assign[i] == -1 && p->everyone)
+		int absent = p->absent && p->absent[i];
+		if (absent && assign[i] != -1)
+			return WHY("participant %d is absent but placed", i), 0;
+		if (assign[i] == -1 && p->everyone && !absent)
 			return WHY("participant %d is outside but everyone must be placed", i), 0;
+		if (p->fixed && p->fixed[i] != CONSORT__FREE && assign[i] != p->fixed[i])
+			return WHY("participant %d is not where rules.fixed puts it", i), 0;
+		if (p->has_min_fit && assign[i] >= 0 &&
+		    consort__problem_fit(p, assign, i) < p->min_fit - consort__min_fit_tolerance(p->min_fit))
+			return WHY("participant %d has fit %g, below min_fit %g", i,
+				consort__problem_fit(p, assign, i), p->min_fit), 0;
+	}
+	for (int e = 0; e < p->nexclude; e++) {
+		const consort__exclude *ex = &p->exclude[e];
+		int d = consort__problem_distance(p, assign, k, ex->assign, ex->k, NULL);
+		if (d < ex->differ)
+			return WHY("differs from earlier solution %d by %d members, not %d", e + 1, d, ex->differ), 0;
 	}
 	for (int t = 0; t < p->ntogether; t++) {
 		int a = assign[p->together[t][0]], b = assign[p->together[t][1]];

@@ -28,6 +28,10 @@ struct consort_proposal {
 	consortium *cons;
 	size_t noutside;
 	size_t *outside;
+	size_t nabsent;   /* rules.absent: in no consortium and not in outside */
+	size_t *absent;
+	int maxmin;       /* objective option maxmin */
+	double min_fit;   /* the weakest placed member's fit (+inf: nobody placed) */
 	size_t nconflict;
 	char **conflict;
 };
@@ -60,6 +64,7 @@ void consort_proposal_free(consort_proposal *p)
 	}
 	free(p->cons);
 	free(p->outside);
+	free(p->absent);
 	for (size_t i = 0; i < p->nconflict; i++)
 		free(p->conflict[i]);
 	free(p->conflict);
@@ -147,15 +152,22 @@ static int build_consortia(consort_proposal *p, const consort__problem *pb, cons
 			goto done;
 		p->objective += p->cons[o].score;
 	}
-	for (int i = 0; i < pb->n; i++)
-		p->noutside += assign[i] < 0;
-	p->outside = malloc((p->noutside ? p->noutside : 1) * sizeof(size_t));
-	if (!p->outside)
+	p->outside = malloc(((size_t)pb->n + 1) * sizeof(size_t));
+	p->absent = malloc(((size_t)pb->n + 1) * sizeof(size_t));
+	if (!p->outside || !p->absent)
 		goto done;
-	p->noutside = 0;
-	for (int i = 0; i < pb->n; i++)
-		if (assign[i] < 0)
+	for (int i = 0; i < pb->n; i++) {
+		if (assign[i] >= 0)
+			continue;
+		if (pb->absent && pb->absent[i])
+			p->absent[p->nabsent++] = (size_t)i;
+		else
 			p->outside[p->noutside++] = (size_t)i;
+	}
+	p->min_fit = HUGE_VAL;
+	for (size_t c = 0; c < p->k; c++)
+		for (size_t m = 0; m < p->cons[c].n; m++)
+			p->min_fit = fmin(p->min_fit, p->cons[c].fit[m]);
 	rc = 0;
 done:
 	free(size);
@@ -185,6 +197,8 @@ int consort__proposal_new(consort_proposal **out, const consort__problem *pb,
 		return consort__error_nomem(err);
 	p->status = status;
 	p->nparts = (size_t)pb->n;
+	p->maxmin = pb->maxmin;
+	p->min_fit = HUGE_VAL;
 	p->seconds = (isfinite(seconds) && seconds > 0) ? seconds : 0;
 	p->engine = dupstr(engine ? engine : "unknown");
 	if (!p->engine || (solved && build_consortia(p, pb, assign, k) < 0)) {
@@ -264,6 +278,23 @@ const char *consort_proposal_lot(const consort_proposal *p, size_t k)
 	return k < p->k ? p->cons[k].lot : NULL;
 }
 
+const size_t *consort_proposal_absent(const consort_proposal *p, size_t *nabsent)
+{
+	if (nabsent)
+		*nabsent = p->nabsent;
+	return p->absent;
+}
+
+consort_objective consort_proposal_objective_kind(const consort_proposal *p)
+{
+	return p->maxmin ? CONSORT_OBJECTIVE_MAXMIN : CONSORT_OBJECTIVE_TOTAL;
+}
+
+double consort_proposal_min_fit(const consort_proposal *p)
+{
+	return p->min_fit;
+}
+
 const size_t *consort_proposal_outside(const consort_proposal *p, size_t *noutside)
 {
 	if (noutside)
@@ -333,6 +364,22 @@ static int check_placement(checker *ck)
 		if ((rc = place(ck, p->outside[o], -1, "outside")) < 0)
 			return rc;
 	size_t n = consort_session_count(ck->s);
+	const consort_rules *r = ck->r;
+	for (size_t a = 0; a < p->nabsent; a++) {
+		size_t i = p->absent[a], f = 0;
+		while (f < r->nabsent && r->absent[f] != i)
+			f++;
+		if (f == r->nabsent)
+			return VIOLATION(ck, "absent: %s is not in rules.absent", i < n ? pid(ck, i) : "?");
+		if ((rc = place(ck, i, -1, "absent")) < 0)
+			return rc;
+	}
+	for (size_t a = 0; a < r->nabsent; a++) {
+		if (ck->where[r->absent[a]] >= 0)
+			return VIOLATION(ck, "rules.absent[%zu]: %s is in consortium %d", a, pid(ck, r->absent[a]),
+				ck->where[r->absent[a]] + 1);
+		ck->where[r->absent[a]] = -3;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (ck->where[i] == -1 && ck->r->everyone)
 			return VIOLATION(ck, "%s is outside every consortium, rules.everyone is true", pid(ck, i));
@@ -496,6 +543,43 @@ static int check_pairs(checker *ck)
 	return 0;
 }
 
+/* rules.fixed and rules.min_fit (fits from the proposal, checked against the
+ * session's weights by check_scores). */
+static int check_extended(checker *ck)
+{
+	const consort_rules *r = ck->r;
+	const consort_proposal *p = ck->p;
+	for (size_t f = 0; f < r->nfixed; f++) {
+		const consort_fixed *fx = &r->fixed[f];
+		int c = ck->where[fx->who];
+		if (fx->lot < 0 && c >= 0)
+			return VIOLATION(ck, "rules.fixed.%s: outside, but in consortium %d", pid(ck, fx->who), c + 1);
+		if (fx->lot >= 0 && (c < 0 || ck->lot[c] != (size_t)fx->lot))
+			return VIOLATION(ck, "rules.fixed.%s: lot %s, but %s", pid(ck, fx->who), r->lots[fx->lot].name,
+				c < 0 ? "in no consortium" : "in another lot's consortium");
+	}
+	if (!r->has_min_fit)
+		return 0;
+	double *w;
+	size_t n = consort_session_count(ck->s);
+	int rc = consort_scoring_weights(&w, ck->s, ck->err);
+	if (rc < 0)
+		return rc;
+	for (size_t c = 0; c < p->k && rc == 0; c++) {
+		const consortium *con = &p->cons[c];
+		for (size_t a = 0; a < con->n && rc == 0; a++) {
+			double fit = 0;
+			for (size_t b = 0; b < con->n; b++)
+				fit += b != a ? w[con->members[a] * n + con->members[b]] : 0;
+			if (fit < r->min_fit - consort__min_fit_tolerance(r->min_fit))
+				rc = VIOLATION(ck, "rules.min_fit: %s has fit %g, below %g", pid(ck, con->members[a]), fit,
+					r->min_fit);
+		}
+	}
+	free(w);
+	return rc;
+}
+
 static int check_scores(checker *ck)
 {
 	const consort_proposal *p = ck->p;
@@ -559,7 +643,7 @@ int consort_proposal_check(const consort_proposal *p, const consort_session *s, 
 	for (size_t c = 0; c < p->k; c++)
 		if ((rc = check_consortium(&ck, c)) < 0)
 			goto done;
-	if ((rc = check_pairs(&ck)) < 0 || (rc = check_scores(&ck)) < 0)
+	if ((rc = check_pairs(&ck)) < 0 || (rc = check_extended(&ck)) < 0 || (rc = check_scores(&ck)) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -661,6 +745,11 @@ static cJSON *build_json(const consort_proposal *p, const consort_session *s)
 			goto fail;
 	}
 	if (add_ids(root, "outside", p->outside, p->noutside, s) < 0)
+		goto fail;
+	if (p->nabsent && add_ids(root, "absent", p->absent, p->nabsent, s) < 0)
+		goto fail;
+	if (p->maxmin && (!cJSON_AddStringToObject(root, "objective_kind", "maxmin") ||
+	    add_number(root, "min_fit_achieved", p->min_fit, 6, 1) < 0))
 		goto fail;
 	if (p->status == CONSORT_STATUS_INFEASIBLE && p->nconflict) {
 		cJSON *arr = cJSON_AddArrayToObject(root, "conflict");
@@ -978,6 +1067,10 @@ static void text_header(strbuf *sb, const consort_proposal *p, const consort_ses
 	}
 	fmt_num(num, sizeof(num), p->seconds, 3, 3);
 	sb_printf(sb, "   (%s s, %s)\n", num, p->engine);
+	if (solved && p->maxmin) {
+		fmt_num(num, sizeof(num), isfinite(p->min_fit) ? p->min_fit : 0, 2, 1);
+		sb_printf(sb, "objective: maxmin (the weakest member's fit first)   weakest fit: %s\n", num);
+	}
 }
 
 static void text_consortia(strbuf *sb, const consort_proposal *p, const consort_session *s)
@@ -1008,6 +1101,14 @@ static void text_consortia(strbuf *sb, const consort_proposal *p, const consort_
 		sb_printf(sb, "\nOutside \xe2\x80\x94 %zu participant%s\n", p->noutside, p->noutside == 1 ? "" : "s");
 		for (size_t o = 0; o < p->noutside; o++)
 			member_row(sb, &col, consort_session_participant(s, p->outside[o]), NULL);
+	}
+	if (p->nabsent) {
+		sb_printf(sb, "\nAbsent \xe2\x80\x94 %zu participant%s:", p->nabsent, p->nabsent == 1 ? "" : "s");
+		for (size_t a = 0; a < p->nabsent; a++) {
+			sb_add(sb, " ", 1);
+			sb_clean(sb, consort_session_participant(s, p->absent[a])->id);
+		}
+		sb_add(sb, "\n", 1);
 	}
 }
 

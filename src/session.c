@@ -72,6 +72,8 @@ void consort__rules_dispose(consort_rules *r)
 		group_dispose(&lot->rules);
 	}
 	free((void *)r->lots);
+	free((void *)r->absent);
+	free((void *)r->fixed);
 	consort__rules_init(r);
 }
 
@@ -142,6 +144,69 @@ static int same_pair(consort_pair x, consort_pair y)
 	return (x.a == y.a && x.b == y.b) || (x.a == y.b && x.b == y.a);
 }
 
+/* Whether participant i is named by a together or apart pair; *where says which. */
+static int in_pairs(const consort_rules *r, size_t i, const char **where, size_t *at)
+{
+	for (size_t t = 0; t < r->ntogether + r->napart; t++) {
+		const consort_pair *pr = t < r->ntogether ? &r->together[t] : &r->apart[t - r->ntogether];
+		if (pr->a == i || pr->b == i) {
+			*where = t < r->ntogether ? "together" : "apart";
+			*at = t < r->ntogether ? t : t - r->ntogether;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* min_fit, absent, fixed and objective: the rules beyond the first formats.md. */
+static int extended_validate(const consort_rules *r, const consort_session *s,
+	const char *name, consort_error *err)
+{
+	const char *where;
+	size_t at;
+	if (r->has_min_fit && !isfinite(r->min_fit))
+		return consort__error(err, CONSORT_EINVALID, "%s: rules.min_fit: not a finite number", name);
+	if (r->objective != CONSORT_OBJECTIVE_TOTAL && r->objective != CONSORT_OBJECTIVE_MAXMIN)
+		return consort__error(err, CONSORT_EINVALID, "%s: rules.objective: unknown objective", name);
+	for (size_t i = 0; i < r->nabsent; i++) {
+		size_t a = r->absent[i];
+		if (a >= s->n)
+			return consort__error(err, CONSORT_EINVALID, "%s: rules.absent[%zu]: unknown participant", name, i);
+		for (size_t j = 0; j < i; j++)
+			if (r->absent[j] == a)
+				return consort__error(err, CONSORT_EINVALID, "%s: rules.absent[%zu]: \"%s\" is listed twice",
+					name, i, s->parts[a].id);
+		if (in_pairs(r, a, &where, &at))
+			return consort__error(err, CONSORT_EINVALID,
+				"%s: rules.absent[%zu]: \"%s\" is absent but named in rules.%s[%zu]", name, i,
+				s->parts[a].id, where, at);
+		for (size_t f = 0; f < r->nfixed; f++)
+			if (r->fixed[f].who == a)
+				return consort__error(err, CONSORT_EINVALID,
+					"%s: rules.absent[%zu]: \"%s\" is absent but named in rules.fixed", name, i, s->parts[a].id);
+	}
+	for (size_t f = 0; f < r->nfixed; f++) {
+		const consort_fixed *fx = &r->fixed[f];
+		if (fx->who >= s->n)
+			return consort__error(err, CONSORT_EINVALID, "%s: rules.fixed: unknown participant", name);
+		const char *id = s->parts[fx->who].id;
+		for (size_t g = 0; g < f; g++)
+			if (r->fixed[g].who == fx->who)
+				return consort__error(err, CONSORT_EINVALID, "%s: rules.fixed.%s: given twice", name, id);
+		if (fx->lot >= 0 && (size_t)fx->lot >= r->nlots)
+			return consort__error(err, CONSORT_EINVALID, r->nlots
+				? "%s: rules.fixed.%s: no such lot" : "%s: rules.fixed.%s: the session has no lots "
+				"(a member can be fixed to a lot's consortium, or \"outside\")", name, id);
+		if (fx->lot < 0 && r->everyone)
+			return consort__error(err, CONSORT_EINVALID,
+				"%s: rules.fixed.%s: \"outside\" needs \"everyone\": false", name, id);
+		if (fx->lot < 0 && in_pairs(r, fx->who, &where, &at) && where[0] == 't')
+			return consort__error(err, CONSORT_EINVALID,
+				"%s: rules.fixed.%s: fixed outside but named in rules.together[%zu]", name, id, at);
+	}
+	return 0;
+}
+
 int consort__rules_validate(const consort_rules *r, const consort_session *s,
 	const char *name, consort_error *err)
 {
@@ -169,6 +234,8 @@ int consort__rules_validate(const consort_rules *r, const consort_session *s,
 	     (r->consortia.max != CONSORT_NO_MAX && r->consortia.max < (int)r->nlots)))
 		return consort__error(err, CONSORT_EINVALID,
 			"%s: rules.consortia: contradicts rules.lots (%zu lots, one consortium per lot)", name, r->nlots);
+	if ((rc = extended_validate(r, s, name, err)) < 0)
+		return rc;
 	for (size_t i = 0; i < r->nlots; i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "rules.lots[%zu]", i);
@@ -441,6 +508,112 @@ int consort_session_set_size(consort_session *s, int min, int max, consort_error
 int consort_session_set_everyone(consort_session *s, int everyone)
 {
 	s->rules.everyone = everyone ? 1 : 0;
+	return 0;
+}
+
+/* Appends one element to a rules array of elements of `size` bytes; the array
+ * keeps its old contents on failure. */
+static int grow_append(const void **arr, size_t *n, const void *elem, size_t size)
+{
+	char *bigger = realloc((void *)*arr, (*n + 1) * size);
+	if (!bigger)
+		return -1;
+	memcpy(bigger + *n * size, elem, size);
+	*arr = bigger;
+	(*n)++;
+	return 0;
+}
+
+/* Validates the rules after an append; on failure the element is taken back. */
+static int validate_or_undo(consort_session *s, size_t *n, consort_error *err)
+{
+	int rc = consort__rules_validate(&s->rules, s, "options", err);
+	if (rc < 0)
+		(*n)--;
+	return rc;
+}
+
+static int find_id(size_t *out, const consort_session *s, const char *id, const char *what, consort_error *err)
+{
+	long i = id ? consort_session_find(s, id) : -1;
+	if (i < 0)
+		return consort__error(err, CONSORT_EINVALID, "%s: unknown id \"%s\"", what, id ? id : "");
+	*out = (size_t)i;
+	return 0;
+}
+
+static int add_pair(consort_session *s, const char *a, const char *b, int together, consort_error *err)
+{
+	consort_pair pr;
+	const char *what = together ? "together" : "apart";
+	if (find_id(&pr.a, s, a, what, err) < 0 || find_id(&pr.b, s, b, what, err) < 0)
+		return CONSORT_EINVALID;
+	const void **arr = together ? (const void **)&s->rules.together : (const void **)&s->rules.apart;
+	size_t *n = together ? &s->rules.ntogether : &s->rules.napart;
+	if (grow_append(arr, n, &pr, sizeof(pr)) < 0)
+		return consort__error_nomem(err);
+	return validate_or_undo(s, n, err);
+}
+
+int consort_session_add_together(consort_session *s, const char *a, const char *b, consort_error *err)
+{
+	return add_pair(s, a, b, 1, err);
+}
+
+int consort_session_add_apart(consort_session *s, const char *a, const char *b, consort_error *err)
+{
+	return add_pair(s, a, b, 0, err);
+}
+
+int consort_session_add_absent(consort_session *s, const char *id, consort_error *err)
+{
+	size_t i;
+	if (find_id(&i, s, id, "absent", err) < 0)
+		return CONSORT_EINVALID;
+	if (grow_append((const void **)&s->rules.absent, &s->rules.nabsent, &i, sizeof(i)) < 0)
+		return consort__error_nomem(err);
+	return validate_or_undo(s, &s->rules.nabsent, err);
+}
+
+int consort_session_add_fixed(consort_session *s, const char *id, const char *lot, consort_error *err)
+{
+	consort_fixed fx = {0, -1};
+	if (find_id(&fx.who, s, id, "fixed", err) < 0)
+		return CONSORT_EINVALID;
+	if (lot) {
+		for (size_t g = 0; g < s->rules.nlots && fx.lot < 0; g++)
+			if (strcmp(s->rules.lots[g].name, lot) == 0)
+				fx.lot = (long)g;
+		if (fx.lot < 0)
+			return consort__error(err, CONSORT_EINVALID, s->rules.nlots ? "fixed: %s: no lot is named \"%s\""
+				: "fixed: %s: \"%s\" is not a lot: the session has no lots", id, lot);
+	}
+	if (grow_append((const void **)&s->rules.fixed, &s->rules.nfixed, &fx, sizeof(fx)) < 0)
+		return consort__error_nomem(err);
+	return validate_or_undo(s, &s->rules.nfixed, err);
+}
+
+int consort_session_set_min_fit(consort_session *s, double min_fit, consort_error *err)
+{
+	if (!isfinite(min_fit))
+		return consort__error(err, CONSORT_EINVALID, "min_fit: not a finite number");
+	s->rules.has_min_fit = 1;
+	s->rules.min_fit = min_fit;
+	return 0;
+}
+
+int consort_session_clear_min_fit(consort_session *s)
+{
+	s->rules.has_min_fit = 0;
+	s->rules.min_fit = 0;
+	return 0;
+}
+
+int consort_session_set_objective(consort_session *s, consort_objective objective, consort_error *err)
+{
+	if (objective != CONSORT_OBJECTIVE_TOTAL && objective != CONSORT_OBJECTIVE_MAXMIN)
+		return consort__error(err, CONSORT_EINVALID, "objective: unknown objective %d", (int)objective);
+	s->rules.objective = objective;
 	return 0;
 }
 

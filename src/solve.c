@@ -134,52 +134,44 @@ static int explain(consort_proposal *prop, const consort__problem *p, double lim
 	return rc;
 }
 
-int consort_solve(consort_proposal **out, const consort_session *s,
-	const consort_solve_options *opts, consort_error *err)
+/* The outcome of the engines on one problem. */
+typedef struct outcome {
+	int found;
+	int *assign; /* n entries, owned by the caller */
+	int k;
+	double obj, bound;
+	consort_status status;
+	const char *engine;
+} outcome;
+
+/* The total objective: the heuristic's incumbent, the exact engine's proof,
+ * and (auto, no proof) the rest of the time to the heuristic. */
+static int solve_total(outcome *oc, const consort__problem *p, consort_engine engine, run *r,
+	consort_error *err)
 {
-	*out = NULL;
-	consort_solve_options defaults;
-	if (!opts) {
-		consort_solve_options_init(&defaults);
-		opts = &defaults;
-	}
-	run r = {opts, now(), 0, 0, HUGE_VAL};
-	consort__problem *p = NULL;
-	int rc = consort__problem_build(&p, s, err);
-	if (rc < 0)
-		return rc;
-	r.bound = trivial_bound(p);
-
-	int n = p->n;
-	int *assign = malloc((size_t)(n ? n : 1) * sizeof(int));
-	if (!assign) {
-		consort__problem_free(p);
-		return consort__error_nomem(err);
-	}
-	consort_engine engine = opts->engine;
-	if (engine == CONSORT_ENGINE_AUTO && !exact_in_reach(p))
-		engine = CONSORT_ENGINE_HEURISTIC;
-
+	const consort_solve_options *opts = r->o;
+	int n = p->n, rc;
+	int *assign = oc->assign;
 	/* 1. The heuristic: the incumbent (or the whole answer). */
 	consort__heur_options h;
 	consort__heur_options_init(&h);
 	h.seed = opts->seed;
 	h.progress = heur_progress;
-	h.progress_data = &r;
+	h.progress_data = r;
 	heur_budget(&h, p, opts->time_limit, engine == CONSORT_ENGINE_HEURISTIC);
 	int k = 0;
 	double obj = 0;
 	int found = consort__heuristic_solve(p, &h, assign, &k, &obj, err);
 	if (found < 0)
-		goto fail;
+		return found;
 	if (found) {
-		r.has_inc = 1;
-		r.inc = obj;
+		r->has_inc = 1;
+		r->inc = obj;
 	}
 
 	consort_status status = found ? CONSORT_STATUS_FEASIBLE : CONSORT_STATUS_STOPPED;
 	const char *engine_name = "heuristic";
-	double bound = r.bound;
+	double bound = r->bound;
 
 	/* 2. The exact engine: proof, or a better proposal and a bound. */
 	if (engine != CONSORT_ENGINE_HEURISTIC) {
@@ -189,7 +181,7 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 		 * prove optimality: proofs that come at all come early (bench/README.md). */
 		double share = engine == CONSORT_ENGINE_AUTO ? 0.5 : 1.0;
 		if (opts->time_limit > 0)
-			io.time_limit = fmax(0.001, (opts->time_limit - (now() - r.t0)) * share);
+			io.time_limit = fmax(0.001, (opts->time_limit - (now() - r->t0)) * share);
 		if (engine == CONSORT_ENGINE_AUTO && opts->time_limit > 0) {
 			/* A bound 50 % above the incumbent a fifth of the way in will not
 			 * become a proof (random CP-Lib n = 200: 450 % after 10 s); the
@@ -201,11 +193,11 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 		io.start = found ? assign : NULL;
 		io.start_k = k;
 		io.progress = ilp_progress;
-		io.progress_data = &r;
+		io.progress_data = r;
 		consort__ilp_result res;
 		rc = consort__ilp_solve(&res, p, &io, err);
 		if (rc < 0)
-			goto fail;
+			return rc;
 		engine_name = "exact";
 		bound = fmin(bound, res.bound);
 		if (res.status == CONSORT_STATUS_INFEASIBLE) {
@@ -225,25 +217,23 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 	}
 
 	/* 3. No proof (auto): the rest of the time goes to the heuristic. */
-	double left = opts->time_limit > 0 ? opts->time_limit - (now() - r.t0) : 0;
+	double left = opts->time_limit > 0 ? opts->time_limit - (now() - r->t0) : 0;
 	if (engine == CONSORT_ENGINE_AUTO && left > 0.01 && status != CONSORT_STATUS_OPTIMAL &&
 	    status != CONSORT_STATUS_INFEASIBLE) {
 		int *more = malloc((size_t)(n ? n : 1) * sizeof(int));
-		if (!more) {
-			rc = consort__error_nomem(err);
-			goto fail;
-		}
+		if (!more)
+			return consort__error_nomem(err);
 		consort__heur_options_init(&h);
 		h.seed = opts->seed + 1;
 		h.progress = heur_progress;
-		h.progress_data = &r;
+		h.progress_data = r;
 		h.time_limit = left;
 		int k2 = 0;
 		double obj2 = 0;
 		int found2 = consort__heuristic_solve(p, &h, more, &k2, &obj2, err);
 		if (found2 < 0) {
 			free(more);
-			goto fail;
+			return found2;
 		}
 		if (found2 && (!found || obj2 > obj)) {
 			memcpy(assign, more, (size_t)n * sizeof(int));
@@ -254,16 +244,151 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 		}
 		free(more);
 	}
+	oc->found = found;
+	oc->k = k;
+	oc->obj = obj;
+	oc->bound = bound;
+	oc->status = status;
+	oc->engine = engine_name;
+	return 0;
+}
+
+/* maxmin, exactly: phase 1 maximises the weakest placed fit t; phase 2 the
+ * total subject to min_fit = t*. Every proposal whose weakest fit is the
+ * optimum (or above t*, when phase 1 was not proved) is feasible in phase 2,
+ * so phase 2's bound bounds the total of the lexicographic optimum. */
+static int solve_maxmin(outcome *oc, const consort__problem *p, consort_engine engine, run *r,
+	consort_error *err)
+{
+	if (engine == CONSORT_ENGINE_HEURISTIC) /* a proposal meeting the rules, no proof */
+		return solve_total(oc, p, engine, r, err);
+	const consort_solve_options *opts = r->o;
+	/* A start for phase 1 from a short heuristic run. */
+	consort__heur_options h;
+	consort__heur_options_init(&h);
+	h.seed = opts->seed;
+	heur_budget(&h, p, opts->time_limit, 0);
+	int rc = consort__heuristic_solve(p, &h, oc->assign, &oc->k, &oc->obj, err);
+	if (rc < 0)
+		return rc;
+	oc->found = rc;
+	double t_start = now();
+	consort__ilp_options io;
+	consort__ilp_options_init(&io);
+	io.maxmin = 1;
+	if (opts->time_limit > 0)
+		io.time_limit = fmax(0.001, (opts->time_limit - (t_start - r->t0)) * 0.5);
+	io.start = oc->found ? oc->assign : NULL;
+	io.start_k = oc->k;
+	consort__ilp_result r1;
+	if ((rc = consort__ilp_solve(&r1, p, &io, err)) < 0)
+		return rc;
+	oc->engine = "exact";
+	if (r1.status == CONSORT_STATUS_INFEASIBLE) {
+		oc->found = 0;
+		oc->status = CONSORT_STATUS_INFEASIBLE;
+		consort__ilp_result_dispose(&r1);
+		return 0;
+	}
+	if (r1.assign && (!oc->found || r1.objective >= consort__problem_min_fit(p, oc->assign))) {
+		memcpy(oc->assign, r1.assign, (size_t)p->n * sizeof(int));
+		oc->k = r1.k;
+		oc->found = 1;
+	}
+	int proved = r1.status == CONSORT_STATUS_OPTIMAL;
+	consort__ilp_result_dispose(&r1);
+	if (!oc->found) {
+		oc->status = CONSORT_STATUS_STOPPED;
+		return 0;
+	}
+	double t = consort__problem_min_fit(p, oc->assign);
+	consort__problem *q = consort__problem_clone(p);
+	if (!q)
+		return consort__error_nomem(err);
+	q->maxmin = 0;
+	if (isfinite(t) && (!q->has_min_fit || t > q->min_fit)) {
+		q->has_min_fit = 1;
+		q->min_fit = t;
+	}
+	consort__ilp_options_init(&io);
+	if (opts->time_limit > 0)
+		io.time_limit = fmax(0.001, opts->time_limit - (now() - r->t0));
+	io.start = oc->assign;
+	io.start_k = oc->k;
+	io.progress = ilp_progress;
+	io.progress_data = r;
+	consort__ilp_result r2;
+	rc = consort__ilp_solve(&r2, q, &io, err);
+	consort__problem_free(q);
+	if (rc < 0)
+		return rc;
+	if (r2.assign && consort__problem_feasible(p, r2.assign, r2.k, NULL, 0) &&
+	    consort__problem_min_fit(p, r2.assign) >= t - consort__min_fit_tolerance(t)) {
+		memcpy(oc->assign, r2.assign, (size_t)p->n * sizeof(int));
+		oc->k = r2.k;
+	}
+	oc->obj = consort__problem_objective(p, oc->assign);
+	oc->bound = fmax(oc->obj, r2.bound);
+	oc->status = proved && r2.status == CONSORT_STATUS_OPTIMAL ? CONSORT_STATUS_OPTIMAL : CONSORT_STATUS_FEASIBLE;
+	if (oc->status == CONSORT_STATUS_OPTIMAL)
+		oc->bound = oc->obj;
+	consort__ilp_result_dispose(&r2);
+	return 0;
+}
+
+int consort_solve(consort_proposal **out, const consort_session *s,
+	const consort_solve_options *opts, consort_error *err)
+{
+	*out = NULL;
+	consort_solve_options defaults;
+	if (!opts) {
+		consort_solve_options_init(&defaults);
+		opts = &defaults;
+	}
+	run r = {opts, now(), 0, 0, HUGE_VAL};
+	consort__problem *full = NULL, *p = NULL;
+	int *orig = NULL, *fassign = NULL;
+	int rc = consort__problem_build(&full, s, err);
+	if (rc < 0)
+		return rc;
+	/* Absent members are dropped: the engines never see them. */
+	if ((rc = consort__problem_drop_absent(&p, &orig, full, err)) < 0) {
+		consort__problem_free(full);
+		return rc;
+	}
+	r.bound = trivial_bound(p);
+
+	int n = p->n;
+	outcome oc = {0};
+	oc.assign = malloc((size_t)(n ? n : 1) * sizeof(int));
+	fassign = malloc((size_t)(full->n ? full->n : 1) * sizeof(int));
+	if (!oc.assign || !fassign) {
+		rc = consort__error_nomem(err);
+		goto fail;
+	}
+	consort_engine engine = opts->engine;
+	if (engine == CONSORT_ENGINE_AUTO && !exact_in_reach(p))
+		engine = CONSORT_ENGINE_HEURISTIC;
+	rc = p->maxmin ? solve_maxmin(&oc, p, engine, &r, err) : solve_total(&oc, p, engine, &r, err);
+	if (rc < 0)
+		goto fail;
+	int found = oc.found, k = oc.k;
+	consort_status status = oc.status;
+	double obj = oc.obj, bound = oc.bound;
 	if (found && status == CONSORT_STATUS_OPTIMAL)
 		bound = obj;
 	if (status == CONSORT_STATUS_INFEASIBLE)
 		bound = HUGE_VAL; /* nothing to bound: written as null */
 	if (found && bound < obj)
 		bound = obj;
+	for (int i = 0; i < full->n; i++)
+		fassign[i] = -1;
+	for (int i = 0; found && i < n; i++)
+		fassign[orig[i]] = oc.assign[i];
 
 	consort_proposal *prop = NULL;
-	rc = consort__proposal_new(&prop, p, status, found ? assign : NULL, k, bound,
-		now() - r.t0, engine_name, err);
+	rc = consort__proposal_new(&prop, full, status, found ? fassign : NULL, k, bound,
+		now() - r.t0, oc.engine, err);
 	if (rc < 0)
 		goto fail;
 	if (status == CONSORT_STATUS_INFEASIBLE && opts->explain) {
@@ -284,12 +409,18 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 			goto fail;
 		}
 	}
-	free(assign);
+	free(oc.assign);
+	free(fassign);
+	free(orig);
 	consort__problem_free(p);
+	consort__problem_free(full);
 	*out = prop;
 	return 0;
 fail:
-	free(assign);
+	free(oc.assign);
+	free(fassign);
+	free(orig);
 	consort__problem_free(p);
+	consort__problem_free(full);
 	return rc;
 }

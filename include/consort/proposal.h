@@ -42,6 +42,12 @@ double consort_proposal_score(const consort_proposal *p, size_t k);
 /* The lot's name for consortium k, or NULL without lots. */
 const char *consort_proposal_lot(const consort_proposal *p, size_t k);
 const size_t *consort_proposal_outside(const consort_proposal *p, size_t *noutside);
+/* Participants of rules.absent: in no consortium and not in outside. */
+const size_t *consort_proposal_absent(const consort_proposal *p, size_t *nabsent);
+/* Which objective the proposal maximizes (rules.objective / --objective). */
+consort_objective consort_proposal_objective_kind(const consort_proposal *p);
+/* The weakest placed member's fit (+inf when nobody is placed). */
+double consort_proposal_min_fit(const consort_proposal *p);
 
 /* When infeasible: a small set of rules that cannot all hold together,
  * as readable items such as "rules.consortia = 2" (may be empty). */

@@ -59,6 +59,17 @@ typedef struct consort_pair {
 	size_t a, b; /* participant indexes */
 } consort_pair;
 
+/* What the optimizer maximizes: the sum of the pair weights inside consortia
+ * (formats.md section 2), or the weakest placed member's fit first and then the
+ * total among the proposals with that weakest fit. */
+typedef enum { CONSORT_OBJECTIVE_TOTAL = 0, CONSORT_OBJECTIVE_MAXMIN = 1 } consort_objective;
+
+/* A member pinned to a lot's consortium, or outside every consortium. */
+typedef struct consort_fixed {
+	size_t who;   /* participant index */
+	long lot;     /* index into rules.lots, or -1: outside */
+} consort_fixed;
+
 /* The rules as read; owned by the session, valid until it changes or is freed. */
 typedef struct consort_rules {
 	int has_consortia;        /* 0: as many as the optimum wants */
@@ -71,6 +82,13 @@ typedef struct consort_rules {
 	int everyone;             /* default 1 */
 	size_t nlots;
 	const consort_lot *lots;
+	int has_min_fit;          /* every placed member's fit (sum of its weights to */
+	double min_fit;           /* the rest of its consortium) is at least min_fit */
+	size_t nabsent;           /* participants treated as not at the workshop: */
+	const size_t *absent;     /* in no consortium, listed as "absent" in proposals */
+	size_t nfixed;
+	const consort_fixed *fixed;
+	consort_objective objective; /* default CONSORT_OBJECTIVE_TOTAL */
 } consort_rules;
 
 typedef enum { CONSORT_COMBINE_MEAN = 0, CONSORT_COMBINE_MIN = 1 } consort_combine;
@@ -144,6 +162,18 @@ int consort_session_clear_consortia(consort_session *s);
 int consort_session_set_size(consort_session *s, int min, int max, consort_error *err);
 int consort_session_set_everyone(consort_session *s, int everyone);
 int consort_session_set_scoring(consort_session *s, const consort_scoring *sc, consort_error *err);
+/* What-if rules (the CLI's --lock, --apart, --drop, --fix, --min-fit, --objective):
+ * each adds to the session's rules and is refused with a one-line message when an
+ * id is unknown or the rule contradicts the others (the rules are then unchanged).
+ * add_fixed pins `id` to the lot named `lot`, or outside when lot is NULL (only
+ * with everyone false). min_fit must be finite. */
+int consort_session_add_together(consort_session *s, const char *a, const char *b, consort_error *err);
+int consort_session_add_apart(consort_session *s, const char *a, const char *b, consort_error *err);
+int consort_session_add_absent(consort_session *s, const char *id, consort_error *err);
+int consort_session_add_fixed(consort_session *s, const char *id, const char *lot, consort_error *err);
+int consort_session_set_min_fit(consort_session *s, double min_fit, consort_error *err);
+int consort_session_clear_min_fit(consort_session *s);
+int consort_session_set_objective(consort_session *s, consort_objective objective, consort_error *err);
 
 /* ---- reading the model ---- */
 

@@ -22,7 +22,7 @@ static double now(void)
 
 
 typedef enum { R_COUNT, R_EVERYONE, R_SIZE_MIN, R_SIZE_MAX, R_SEC_MIN, R_SEC_MAX, R_COVER,
-	R_TOGETHER, R_APART } rule_kind;
+	R_TOGETHER, R_APART, R_MIN_FIT, R_FIXED } rule_kind;
 
 typedef struct rule_item {
 	rule_kind kind;
@@ -40,7 +40,7 @@ static int list_rules(rule_item **out, const consort__problem *p)
 {
 	int ngroups = p->nlots ? p->nlots : 1;
 	size_t cap = 2 + (size_t)ngroups * (2 + 2 * (size_t)p->nsec + (size_t)p->nserv) +
-		(size_t)p->ntogether + (size_t)p->napart;
+		(size_t)p->ntogether + (size_t)p->napart + 1 + (size_t)p->n;
 	rule_item *it = malloc(cap * sizeof(*it));
 	if (!it)
 		return -1;
@@ -68,6 +68,11 @@ static int list_rules(rule_item **out, const consort__problem *p)
 		it[k++] = (rule_item){R_TOGETHER, 0, t};
 	for (int t = 0; t < p->napart; t++)
 		it[k++] = (rule_item){R_APART, 0, t};
+	if (p->has_min_fit)
+		it[k++] = (rule_item){R_MIN_FIT, 0, 0};
+	for (int i = 0; p->fixed && i < p->n; i++)
+		if (p->fixed[i] != CONSORT__FREE)
+			it[k++] = (rule_item){R_FIXED, 0, i};
 	*out = it;
 	return k;
 }
@@ -99,6 +104,8 @@ static void relax(consort__problem *c, const rule_item *r)
 	}
 	case R_TOGETHER: c->together[r->idx][0] = -1; break;
 	case R_APART: c->apart[r->idx][0] = -1; break;
+	case R_MIN_FIT: c->has_min_fit = 0; break;
+	case R_FIXED: c->fixed[r->idx] = CONSORT__FREE; break;
 	}
 }
 
@@ -189,6 +196,16 @@ static char *describe_rule(const consort__problem *p, const rule_item *r)
 			snprintf(buf, sizeof(buf), "rules.%s: %s + %s", what, p->id[pr[0]], p->id[pr[1]]);
 		else
 			snprintf(buf, sizeof(buf), "rules.%s: %d + %d", what, pr[0], pr[1]);
+		break;
+	}
+	case R_MIN_FIT: snprintf(buf, sizeof(buf), "rules.min_fit = %g", p->min_fit); break;
+	case R_FIXED: {
+		int f = p->fixed[r->idx];
+		const char *lot = f >= 0 && p->lot_name ? p->lot_name[f] : f >= 0 ? "?" : "outside";
+		if (p->id)
+			snprintf(buf, sizeof(buf), "rules.fixed: %s = %s", p->id[r->idx], lot);
+		else
+			snprintf(buf, sizeof(buf), "rules.fixed: %d = %s", r->idx, lot);
 		break;
 	}
 	}

@@ -83,6 +83,8 @@ typedef struct search {
 	int *unit_of;                 /* n */
 	int *usize;                   /* m */
 	unsigned char *mustplace;     /* m: may not go outside */
+	int *pin;                     /* m: CONSORT__FREE, or the slot (lot, OUT) it is fixed to */
+	int npinned;
 	double *wint;                 /* m: weight inside the unit */
 	const double *W;              /* m*m, zero diagonal */
 	double *Wown;
@@ -404,6 +406,8 @@ static void eval_relocate(const search *s, const leaving *l, int b, move *mv)
 
 static int may_enter(const search *s, int u, int c)
 {
+	if (s->pin[u] != CONSORT__FREE)
+		return c == s->pin[u];
 	return c != OUT || !s->mustplace[u];
 }
 
@@ -460,6 +464,8 @@ static int targets(search *s, int u)
 {
 	int a = s->slot[u], nc = 0;
 	int emptied = a != OUT && s->size[a] == s->usize[u];
+	if (s->pin[u] != CONSORT__FREE)
+		return 0; /* pinned units never move */
 	if (s->lots) {
 		for (int c = 0; c < s->K; c++)
 			if (c != a)
@@ -676,13 +682,19 @@ static void construct(search *s, double noise)
 {
 	s->lambda = s->lmax; /* the rules first; the weight adapts down later */
 	reset_state(s);
+	int free_units = 0;
 	for (int u = 0; u < s->m; u++)
-		s->order[u] = u;
-	shuffle(s, s->order, s->m);
+		if (s->pin[u] == CONSORT__FREE)
+			s->order[free_units++] = u;
+		else if (s->pin[u] != OUT)
+			relocate(s, u, s->pin[u]);
+	shuffle(s, s->order, free_units);
 	int seeds = seed_count(s, noise > 0);
+	if (seeds > free_units)
+		seeds = free_units;
 	for (int i = 0; i < seeds; i++)
 		relocate(s, s->order[i], s->slotlist[s->used]);
-	for (int i = seeds; i < s->m; i++) {
+	for (int i = seeds; i < free_units; i++) {
 		int u = s->order[i];
 		leaving l;
 		choice ch = {.ties = 0};
@@ -972,7 +984,7 @@ static void *xcalloc(size_t n, size_t size, int *fail)
 
 static void search_free(search *s)
 {
-	void *all[] = {s->unit_of, s->usize, s->mustplace, s->wint, s->Wown, s->sec_start,
+	void *all[] = {s->unit_of, s->usize, s->mustplace, s->pin, s->wint, s->Wown, s->sec_start,
 		s->sec_idx, s->sec_cnt, s->off_start, s->off_idx, s->off_cnt, s->ap_start, s->ap_adj,
 		s->alone, s->gsmin, s->gsmax, s->gsecmin, s->gsecmax, s->gneed, s->slot, s->size,
 		s->seccnt, s->covcnt, s->vslot, s->slotlist, s->slotpos, s->head, s->next, s->prev,
@@ -1292,6 +1304,23 @@ static void init_penalties(search *s)
 	s->lambda = s->lmax;
 }
 
+/* Unit pins from the members' (rules.fixed). Returns 0 when they contradict. */
+static int pin_units(search *s)
+{
+	const consort__problem *p = s->p;
+	for (int i = 0; p->fixed && i < s->n; i++) {
+		int f = p->fixed[i], u = s->unit_of[i];
+		if (f == CONSORT__FREE)
+			continue;
+		if ((s->pin[u] != CONSORT__FREE && s->pin[u] != f) || (f == OUT && s->mustplace[u]) ||
+		    (f != OUT && (!s->lots || f >= s->K)))
+			return 0;
+		s->pin[u] = f;
+		s->npinned++;
+	}
+	return 1;
+}
+
 void consort__heur_options_init(consort__heur_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -1321,6 +1350,8 @@ static int fast_path(const consort__problem *p, const consort__heur_options *o,
 {
 	double t0 = consort__heur_now();
 	int rc = 0;
+	if (consort__problem_has_extended_rules(p))
+		return 0; /* the fast paths know the formats.md rules only */
 	if (consort__heur_cpp_applies(p))
 		rc = consort__heur_cpp_solve(p, o, assign, k, objective, err);
 	else if (consort__heur_mdgp_applies(p))
@@ -1381,12 +1412,19 @@ int consort__heuristic_solve(const consort__problem *p, const consort__heur_opti
 	}
 	s.usize = xcalloc((size_t)s.m, sizeof(int), &fail);
 	s.mustplace = xcalloc((size_t)s.m, 1, &fail);
+	s.pin = xcalloc((size_t)s.m, sizeof(int), &fail);
 	if (fail)
 		goto nomem;
 	for (int i = 0; i < s.n; i++)
 		s.usize[s.unit_of[i]]++;
-	for (int u = 0; u < s.m; u++)
+	for (int u = 0; u < s.m; u++) {
 		s.mustplace[u] = p->everyone || s.usize[u] > 1;
+		s.pin[u] = CONSORT__FREE;
+	}
+	if (!pin_units(&s)) {
+		search_free(&s);
+		return 0; /* two members of one unit pinned apart, or a pin no slot has */
+	}
 	build_weights(&s, &fail);
 	if (!fail)
 		build_groups(&s, &fail);

@@ -32,6 +32,8 @@ typedef struct model {
 	int n, ncols;
 	int col_p, col_r, col_l; /* first column of each family, 0 when absent */
 	int col_u;               /* slot-used columns (slots without lots) */
+	int col_t;               /* maxmin: the weakest placed fit, 0 when absent */
+	double t_hi;             /* an upper bound on t */
 	int nslots;              /* assignment slots: the lots, or kmax consortia when few */
 	int kcuts;               /* separate "at most kmax consortia" inequalities */
 	int tmax;                /* largest set in those inequalities */
@@ -603,6 +605,90 @@ static void tighten_count(model *m)
 		m->infeasible = 1;
 }
 
+/* Member i's fit: sum_j w_ij y_ij. */
+static void row_fit(model *m, row *r, int i)
+{
+	for (int j = 0; j < m->n; j++)
+		if (j != i)
+			row_add(m, r, pair_col(m->n, i, j), m->p->w[(size_t)i * m->n + j]);
+}
+
+/* Pins, min_fit, maxmin's t and the exclusions' no-goods. */
+static void add_extended_rows(model *m)
+{
+	const consort__problem *p = m->p;
+	int n = m->n;
+	row r;
+	for (int i = 0; p->fixed && i < n; i++) {
+		int f = p->fixed[i];
+		if (f == CONSORT__FREE)
+			continue;
+		if (f < 0 ? !m->col_p : f >= p->nlots) {
+			m->infeasible = 1; /* outside with everyone placed, or no such lot */
+			continue;
+		}
+		if (m->col_p)
+			glp_set_col_bnds(m->lp, m->col_p + i, GLP_FX, f >= 0, f >= 0);
+		if (f >= 0)
+			glp_set_col_bnds(m->lp, xcol(m, i, f), GLP_FX, 1, 1);
+	}
+	/* fit_i - X p_i >= 0: any sign of X, and nothing asked of members outside. */
+	for (int i = 0; p->has_min_fit && i < n; i++) {
+		r = (row){0};
+		row_fit(m, &r, i);
+		row_add_placed(m, &r, i, -p->min_fit);
+		row_commit(m, &r, GLP_LO, 0, 0);
+	}
+	if (m->col_t) {
+		/* t <= fit_i + M_i (1 - p_i), M_i = t_hi - (least fit i can have). */
+		for (int i = 0; i < n; i++) {
+			double neg = 0;
+			for (int j = 0; j < n; j++)
+				neg += j != i ? fmin(0, p->w[(size_t)i * n + j]) : 0;
+			double big = m->t_hi - neg;
+			r = (row){0};
+			row_fit(m, &r, i);
+			row_add(m, &r, m->col_t, -1);
+			if (m->col_p) {
+				row_add(m, &r, m->col_p + i, -big);
+				row_commit(m, &r, GLP_LO, -big, 0);
+			} else {
+				row_commit(m, &r, GLP_LO, 0, 0);
+			}
+		}
+	}
+	for (int e = 0; e < p->nexclude; e++) {
+		const consort__exclude *ex = &p->exclude[e];
+		r = (row){0};
+		if (p->nlots) {
+			/* Members away from their lot (or placed when they were outside). */
+			for (int i = 0; i < n; i++) {
+				if (ex->assign[i] >= 0) {
+					row_add(m, &r, xcol(m, i, ex->assign[i]), -1);
+					r.constant += 1;
+				} else if (m->col_p) {
+					row_add(m, &r, m->col_p + i, 1);
+				}
+			}
+			row_commit(m, &r, GLP_LO, ex->differ, 0);
+			continue;
+		}
+		/* Not the same partition: some pair or some placement differs. */
+		for (int i = 0; i < n; i++) {
+			for (int j = i + 1; j < n; j++) {
+				int same = ex->assign[i] >= 0 && ex->assign[i] == ex->assign[j];
+				row_add(m, &r, pair_col(n, i, j), same ? -1 : 1);
+				r.constant += same;
+			}
+			if (m->col_p) {
+				row_add(m, &r, m->col_p + i, ex->assign[i] >= 0 ? -1 : 1);
+				r.constant += ex->assign[i] >= 0;
+			}
+		}
+		row_commit(m, &r, GLP_LO, 1, 0);
+	}
+}
+
 /* Slot (assignment) variables for interchangeable consortia: they exclude
  * symmetric copies and branch on who goes where, but measured slower than the
  * pair formulation on workshop sessions (bench/README.md), so they are used
@@ -625,6 +711,7 @@ static int build_model(model *m)
 	m->col_r = need_reps ? (m->ncols += n, m->ncols - n + 1) : 0;
 	m->col_l = m->nslots ? (m->ncols += n * m->nslots, m->ncols - n * m->nslots + 1) : 0;
 	m->col_u = use_slots && !p->nlots ? (m->ncols += m->nslots, m->ncols - m->nslots + 1) : 0;
+	m->col_t = m->o->maxmin ? ++m->ncols : 0;
 	m->kcuts = m->kmax < n && m->kmax >= 1 && !getenv("CONSORT_ILP_NOKCUTS");
 	const char *tm = getenv("CONSORT_ILP_TMAX"), *br = getenv("CONSORT_ILP_BRANCH");
 	const char *cl = getenv("CONSORT_ILP_CUTS"), *pe = getenv("CONSORT_ILP_PURGE");
@@ -659,10 +746,29 @@ static int build_model(model *m)
 			glp_set_col_kind(lp, c, GLP_BV);
 		}
 	}
-	if (!m->o->feasibility)
+	if (m->col_t) {
+		/* The weakest fit lies between the least and the most any member can have. */
+		double tlo = 0, thi = 0;
+		for (int i = 0; i < n; i++) {
+			double pos = 0, neg = 0;
+			for (int j = 0; j < n; j++)
+				if (j != i) {
+					pos += fmax(0, p->w[i * n + j]);
+					neg += fmin(0, p->w[i * n + j]);
+				}
+			thi = i == 0 ? pos : fmax(thi, pos);
+			tlo = i == 0 ? neg : fmin(tlo, neg);
+		}
+		m->t_hi = thi;
+		glp_set_col_kind(lp, m->col_t, GLP_CV);
+		glp_set_col_bnds(lp, m->col_t, tlo < thi ? GLP_DB : GLP_FX, tlo, thi);
+		if (!m->o->feasibility)
+			glp_set_obj_coef(lp, m->col_t, 1);
+	} else if (!m->o->feasibility) {
 		for (int i = 0; i < n; i++)
 			for (int j = i + 1; j < n; j++)
 				glp_set_obj_coef(lp, pair_col(n, i, j), p->w[i * n + j]);
+	}
 	for (int t = 0; t < p->ntogether; t++) {
 		int a = p->together[t][0], b = p->together[t][1];
 		glp_set_col_bnds(lp, pair_col(n, a, b), GLP_FX, 1, 1);
@@ -673,6 +779,7 @@ static int build_model(model *m)
 	}
 	for (int t = 0; t < p->napart; t++)
 		glp_set_col_bnds(lp, pair_col(n, p->apart[t][0], p->apart[t][1]), GLP_FX, 0, 0);
+	add_extended_rows(m);
 
 	/* With slots the per-slot aggregate rows already state these rules
 	 * exactly; the per-member rows only add LP rows (measured in bench/README.md). */
@@ -1059,6 +1166,8 @@ static void encode(const model *m, const int *assign_in, double *x)
 		if (m->col_l && assign[i] < m->nslots)
 			x[xcol(m, i, assign[i])] = 1;
 	}
+	if (m->col_t)
+		x[m->col_t] = fmin(m->t_hi, consort__problem_min_fit(p, assign_in));
 	free(assign);
 	free(label);
 }
@@ -1283,7 +1392,8 @@ static int solve_model(consort__ilp_result *res, model *m, consort_error *err)
 			free(x);
 			if (res->k < 0)
 				return consort__error_nomem(err);
-			res->objective = consort__problem_objective(p, res->assign);
+			res->objective = m->col_t ? fmin(m->t_hi, consort__problem_min_fit(p, res->assign))
+				: consort__problem_objective(p, res->assign);
 			if (ms == GLP_OPT && irc == 0) {
 				res->status = CONSORT_STATUS_OPTIMAL;
 				res->bound = res->objective;
@@ -1313,7 +1423,7 @@ int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	mm.t0 = now();
 	mm.deadline = o->time_limit > 0 ? mm.t0 + o->time_limit : 0;
 	mm.bound = HUGE_VAL;
-	if (o->start && o->give_up_gap > 0) {
+	if (o->start && o->give_up_gap > 0 && !o->maxmin) {
 		double s0 = consort__problem_objective(p, o->start);
 		mm.give_up_above = s0 + o->give_up_gap * fmax(1, fabs(s0));
 		mm.give_up_at = mm.t0 + fmax(0, o->give_up_after);

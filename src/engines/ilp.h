@@ -11,6 +11,9 @@ typedef struct consort__ilp_options {
 	const int *start;        /* a feasible assignment to start from, or NULL */
 	int start_k;
 	int feasibility;         /* 1: only decide whether a solution exists */
+	int maxmin;              /* 1: maximise the weakest placed member's fit (a
+	                          * column t <= every placed fit) instead of the total;
+	                          * the result's objective and bound are then that fit */
 	/* Give up early (status stopped or feasible, with the bound so far) when,
 	 * give_up_after seconds in, the proven bound is still more than
 	 * give_up_gap * max(1, |start objective|) above the start: the LP bound is
@@ -38,7 +41,10 @@ typedef struct consort__ilp_result {
 void consort__ilp_options_init(consort__ilp_options *o);
 void consort__ilp_result_dispose(consort__ilp_result *r);
 
-/* Solves p. Returns 0 with a result whatever its status, or CONSORT_ESOLVER
+/* Solves p with every rule, the extended ones included: min_fit and pins as
+ * rows and bounds; each exclusion as a no-good (with lots, exactly "at least
+ * `differ` members in other lots"; without lots only "not the same partition",
+ * so the caller re-solves when a solution is closer than `differ`). Returns 0 with a result whatever its status, or CONSORT_ESOLVER
  * (GLPK failed; its error hook turned an abort into this) / CONSORT_ENOMEM. */
 int consort__ilp_solve(consort__ilp_result *res, const consort__problem *p,
 	const consort__ilp_options *o, consort_error *err);

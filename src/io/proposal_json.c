@@ -152,6 +152,10 @@ static int read_consortia(int *assign, int *k, const cJSON *root, int solved, co
 		return rc;
 	if (out && (rc = place_all(assign, out, -1, "outside", 0, rd)) < 0)
 		return rc;
+	/* Absent members (rules.absent) are in no consortium either. */
+	if ((rc = consort__json_member(&out, root, "absent", rd->name, "", rd->err)) < 0 ||
+	    (out && (rc = place_all(assign, out, -1, "absent", 0, rd)) < 0))
+		return rc;
 	*k = rd->pb->nlots ? rd->pb->nlots : ncons;
 	return 0;
 }

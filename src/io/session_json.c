@@ -628,6 +628,112 @@ static int read_consortia(consort_rules *r, const cJSON *it, const char *path, c
 	return 0;
 }
 
+/* absent: a list of ids, each at most once. */
+static int read_absent(consort_rules *r, const consort_session *s, const cJSON *arr, const char *path,
+	const reader *rd)
+{
+	char p[CONSORT__JSON_PATH], what[160];
+	int rc;
+	if ((rc = consort__json_want_array(arr, rd->name, path, rd->err)) < 0)
+		return rc;
+	size_t count = (size_t)cJSON_GetArraySize(arr);
+	if (count == 0)
+		return 0;
+	size_t *absent = calloc(count, sizeof(*absent));
+	if (!absent)
+		return consort__error_nomem(rd->err);
+	r->absent = absent; /* owned by the rules from here */
+	for (const cJSON *it = arr->child; it && r->nabsent < count; it = it->next) {
+		const char *id;
+		size_t i;
+		PATH_INDEX(p, path, r->nabsent);
+		if ((rc = consort__json_want_string(&id, it, rd->name, p, rd->err)) < 0 ||
+		    (rc = known_id(&i, s, id, p, rd)) < 0)
+			return rc;
+		for (size_t j = 0; j < r->nabsent; j++)
+			if (absent[j] == i) {
+				snprintf(what, sizeof(what), "\"%s\" is listed twice", s->parts[i].id);
+				return fail(rd, p, what);
+			}
+		absent[r->nabsent++] = i;
+	}
+	return 0;
+}
+
+/* fixed: {"ID": "LOT name" | "outside"}; a lot's name wins over "outside". */
+static int read_fixed(consort_rules *r, const consort_session *s, const cJSON *obj, const char *path,
+	const reader *rd)
+{
+	char p[CONSORT__JSON_PATH], shown[96], what[200];
+	int rc;
+	if ((rc = consort__json_want_object(obj, rd->name, path, rd->err)) < 0)
+		return rc;
+	size_t count = (size_t)cJSON_GetArraySize(obj);
+	if (count == 0)
+		return 0;
+	consort_fixed *fixed = calloc(count, sizeof(*fixed));
+	if (!fixed)
+		return consort__error_nomem(rd->err);
+	r->fixed = fixed;
+	for (const cJSON *it = obj->child; it && r->nfixed < count; it = it->next) {
+		const char *where;
+		consort_fixed fx = {0, -1};
+		PATH_KEY(p, path, it->string);
+		if ((rc = known_id(&fx.who, s, it->string, p, rd)) < 0 ||
+		    (rc = consort__json_want_string(&where, it, rd->name, p, rd->err)) < 0)
+			return rc;
+		for (size_t g = 0; g < r->nlots && fx.lot < 0; g++)
+			if (strcmp(r->lots[g].name, where) == 0)
+				fx.lot = (long)g;
+		if (fx.lot < 0 && strcmp(where, "outside") != 0) {
+			snprintf(what, sizeof(what), r->nlots ? "\"%s\" is neither a lot's name nor \"outside\""
+				: "\"%s\" is not \"outside\", and the session has no lots", consort__json_show(shown, sizeof(shown), where));
+			return fail(rd, p, what);
+		}
+		for (size_t j = 0; j < r->nfixed; j++)
+			if (fixed[j].who == fx.who)
+				return fail(rd, p, "given twice");
+		fixed[r->nfixed++] = fx;
+	}
+	return 0;
+}
+
+static int read_objective(consort_objective *out, const cJSON *it, const char *path, const reader *rd)
+{
+	const char *kind;
+	int rc = consort__json_want_string(&kind, it, rd->name, path, rd->err);
+	if (rc < 0)
+		return rc;
+	if (strcmp(kind, "total") == 0)
+		*out = CONSORT_OBJECTIVE_TOTAL;
+	else if (strcmp(kind, "maxmin") == 0)
+		*out = CONSORT_OBJECTIVE_MAXMIN;
+	else
+		return fail(rd, path, "expected \"total\" or \"maxmin\"");
+	return 0;
+}
+
+/* min_fit, objective, absent and fixed (after lots: fixed names them). */
+static int read_extended(consort_rules *r, const consort_session *s, const cJSON *obj,
+	const char *path, const reader *rd)
+{
+	char p[CONSORT__JSON_PATH];
+	const cJSON *it;
+	int rc;
+	if ((rc = get_number(&r->min_fit, &r->has_min_fit, obj, path, "min_fit", rd)) < 0)
+		return rc;
+	if ((rc = member(&it, p, sizeof(p), obj, path, "objective", rd)) < 0 ||
+	    (it && (rc = read_objective(&r->objective, it, p, rd)) < 0))
+		return rc;
+	if ((rc = member(&it, p, sizeof(p), obj, path, "absent", rd)) < 0 ||
+	    (it && (rc = read_absent(r, s, it, p, rd)) < 0))
+		return rc;
+	if ((rc = member(&it, p, sizeof(p), obj, path, "fixed", rd)) < 0 ||
+	    (it && (rc = read_fixed(r, s, it, p, rd)) < 0))
+		return rc;
+	return 0;
+}
+
 /* Reads a rules object at `path` into r (initialised by the caller; it stays
  * the caller's to dispose of, also on failure) and checks it against s. */
 static int read_rules(consort_rules *r, const consort_session *s, const cJSON *obj,
@@ -654,6 +760,8 @@ static int read_rules(consort_rules *r, const consort_session *s, const cJSON *o
 		return rc;
 	if ((rc = member(&it, p, sizeof(p), obj, path, "lots", rd)) < 0 ||
 	    (it && (rc = read_lots(r, it, p, rd)) < 0))
+		return rc;
+	if ((rc = read_extended(r, s, obj, path, rd)) < 0)
 		return rc;
 	return consort__rules_validate(r, s, rd->name, rd->err);
 }
@@ -1001,6 +1109,21 @@ static void add_rules(cJSON *root, const consort_session *s, int *ok)
 			add(lot, "name", cJSON_CreateString(r->lots[i].name), ok);
 			add_group(lot, &r->lots[i].rules, ok);
 		}
+	}
+	if (r->has_min_fit)
+		add(o, "min_fit", cJSON_CreateNumber(r->min_fit), ok);
+	if (r->objective == CONSORT_OBJECTIVE_MAXMIN)
+		add(o, "objective", cJSON_CreateString("maxmin"), ok);
+	if (r->nabsent) {
+		cJSON *a = add(o, "absent", cJSON_CreateArray(), ok);
+		for (size_t i = 0; i < r->nabsent; i++)
+			add(a, NULL, cJSON_CreateString(s->parts[r->absent[i]].id), ok);
+	}
+	if (r->nfixed) {
+		cJSON *f = add(o, "fixed", cJSON_CreateObject(), ok);
+		for (size_t i = 0; i < r->nfixed; i++)
+			add(f, s->parts[r->fixed[i].who].id, cJSON_CreateString(r->fixed[i].lot >= 0
+				? r->lots[r->fixed[i].lot].name : "outside"), ok);
 	}
 }
 
