@@ -496,7 +496,7 @@ double consort__problem_min_fit(const consort__problem *p, const int *assign)
 	for (int i = 0; i < p->n; i++)
 		if (assign[i] >= 0)
 			m = fmin(m, consort__problem_fit(p, assign, i));
-	return m;
+	return isfinite(m) ? m : 0;
 }
 
 double consort__min_fit_tolerance(double x)

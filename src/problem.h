@@ -103,7 +103,7 @@ int consort__problem_add_exclude(consort__problem *p, const int *assign, int k, 
 /* The fit of member i (sum of w to the rest of its consortium; 0 outside). */
 double consort__problem_fit(const consort__problem *p, const int *assign, int i);
 
-/* The weakest placed member's fit; +inf when nobody is placed. */
+/* The weakest placed member's fit; 0 when nobody is placed (nobody is harmed). */
 double consort__problem_min_fit(const consort__problem *p, const int *assign);
 
 /* The tolerance of the min_fit rule: a fit counts as >= x when >= x - this. */

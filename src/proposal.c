@@ -168,6 +168,8 @@ static int build_consortia(consort_proposal *p, const consort__problem *pb, cons
 	for (size_t c = 0; c < p->k; c++)
 		for (size_t m = 0; m < p->cons[c].n; m++)
 			p->min_fit = fmin(p->min_fit, p->cons[c].fit[m]);
+	if (!isfinite(p->min_fit))
+		p->min_fit = 0; /* nobody placed: as consort__problem_min_fit */
 	rc = 0;
 done:
 	free(size);

@@ -14,6 +14,7 @@
 #include "brute.h"
 #include "engines/ilp.h"
 #include "engines/explain.h"
+#include "engines/heuristic.h"
 #include "randprob.h"
 
 static int quick(void)
@@ -247,11 +248,117 @@ static void test_glpk_error_hook(void **state)
 	consort__problem_free(p);
 }
 
+/* The heuristic on the same problem: whatever it returns meets every rule and
+ * is no better than the optimum. */
+static void check_heuristic(const consort__problem *p, int feasible, double best, unsigned seed, int n, int mask)
+{
+	consort__heur_options h;
+	consort__heur_options_init(&h);
+	h.max_iters = 200;
+	h.time_limit = 0;
+	h.seed = seed;
+	int assign[BRUTE_MAX_N], k = 0;
+	double obj = 0;
+	int found = consort__heuristic_solve(p, &h, assign, &k, &obj, NULL);
+	assert_true(found >= 0);
+	if (!found)
+		return;
+	char why[200] = "";
+	if (!feasible || !consort__problem_feasible(p, assign, k, why, sizeof(why)) || obj > best + 1e-6)
+		fail_msg("seed %u n %d [%s]: heuristic %g breaks a rule (%s) or beats brute force %g", seed, n,
+			randprob_describe(mask), obj, why, best);
+}
+
+/* min_fit and pins (with every other rule kind): the ILP matches brute force,
+ * the heuristic never breaks a rule. */
+static void test_extended_rules(void **state)
+{
+	(void)state;
+	int kinds[] = {RP_MIN_FIT, RP_MIN_FIT | RP_OPTIONAL, RP_MIN_FIT | RP_REAL, RP_PIN | RP_LOTS,
+		RP_PIN | RP_OPTIONAL, RP_PIN | RP_LOTS | RP_OPTIONAL, RP_MIN_FIT | RP_PIN | RP_LOTS | RP_OPTIONAL};
+	int per_kind = quick() ? 6 : 25, mixes = quick() ? 60 : 250, feasible = 0, total = 0;
+	for (int t = 0; t < (int)(sizeof(kinds) / sizeof(kinds[0])) * per_kind + mixes; t++, total++) {
+		int nk = (int)(sizeof(kinds) / sizeof(kinds[0]));
+		unsigned seed = 70000u + (unsigned)t;
+		int mask = t < nk * per_kind ? kinds[t / per_kind] : randprob_mask_ext(31u * (unsigned)t + 7);
+		int n = 4 + t % 5;
+		feasible += compare_one(seed, n, mask);
+		consort__problem *p = randprob_make(seed, n, mask);
+		int a[BRUTE_MAX_N], k;
+		double best = 0;
+		int f = brute_solve(p, a, &k, &best);
+		check_heuristic(p, f, best, seed, n, mask);
+		consort__problem_free(p);
+	}
+	print_message("%d problems with min_fit or pins, %d feasible: all agree with brute force\n", total, feasible);
+	assert_true(feasible > total / 5);
+	assert_true(total - feasible > total / 20);
+}
+
+/* maxmin in the ILP: phase 1 (the weakest fit) and phase 2 (the total at that
+ * weakest fit) reach the lexicographic optimum brute force finds. */
+static void test_maxmin_phases(void **state)
+{
+	(void)state;
+	int count = quick() ? 60 : 300, feasible = 0;
+	for (int t = 0; t < count; t++) {
+		unsigned seed = 90000u + (unsigned)t;
+		int n = 3 + t % 6, mask = t % 3 ? randprob_mask_ext(17u * (unsigned)t + 3) : randprob_mask(17u * (unsigned)t);
+		consort__problem *p = randprob_make(seed, n, mask);
+		assert_non_null(p);
+		int a[BRUTE_MAX_N], k;
+		double tmin = 0, total = 0;
+		int f = brute_solve_maxmin(p, a, &k, &tmin, &total);
+		assert_true(f >= 0);
+		consort__ilp_options o;
+		consort__ilp_options_init(&o);
+		o.maxmin = 1;
+		consort__ilp_result r1;
+		assert_int_equal(consort__ilp_solve(&r1, p, &o, NULL), 0);
+		if (!f) {
+			if (r1.status != CONSORT_STATUS_INFEASIBLE)
+				fail_msg("seed %u n %d [%s]: maxmin: brute force infeasible, ILP %d", seed, n,
+					randprob_describe(mask), r1.status);
+			consort__ilp_result_dispose(&r1);
+			consort__problem_free(p);
+			continue;
+		}
+		feasible++;
+		assert_int_equal(r1.status, CONSORT_STATUS_OPTIMAL);
+		assert_true(consort__problem_feasible(p, r1.assign, r1.k, NULL, 0));
+		double t1 = consort__problem_min_fit(p, r1.assign);
+		if (!(fabs(t1 - tmin) < 1e-6 || (isinf(t1) && isinf(tmin))))
+			fail_msg("seed %u n %d [%s]: weakest fit %g, brute force %g", seed, n, randprob_describe(mask), t1, tmin);
+		consort__problem *q = consort__problem_clone(p);
+		if (isfinite(t1) && (!q->has_min_fit || t1 > q->min_fit)) {
+			q->has_min_fit = 1;
+			q->min_fit = t1;
+		}
+		consort__ilp_options_init(&o);
+		o.start = r1.assign;
+		o.start_k = r1.k;
+		consort__ilp_result r2;
+		assert_int_equal(consort__ilp_solve(&r2, q, &o, NULL), 0);
+		assert_int_equal(r2.status, CONSORT_STATUS_OPTIMAL);
+		if (fabs(r2.objective - total) > 1e-6)
+			fail_msg("seed %u n %d [%s]: maxmin total %g, brute force %g (weakest %g)", seed, n,
+				randprob_describe(mask), r2.objective, total, tmin);
+		consort__ilp_result_dispose(&r1);
+		consort__ilp_result_dispose(&r2);
+		consort__problem_free(q);
+		consort__problem_free(p);
+	}
+	print_message("%d maxmin problems, %d feasible: all agree with brute force\n", count, feasible);
+	assert_true(feasible > count / 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_brute_force),
 		cmocka_unit_test(test_start_incumbent),
+		cmocka_unit_test(test_extended_rules),
+		cmocka_unit_test(test_maxmin_phases),
 		cmocka_unit_test(test_give_up),
 		cmocka_unit_test(test_planted),
 		cmocka_unit_test(test_explain),

@@ -634,6 +634,19 @@ static void test_bad_in_memory(void **state)
 		{HEAD PEOPLE ", \"rules\": {\"lots\": [{\"name\": \"A\", \"size\": {\"min\": 0}}]}}", "rules.lots[0].size.min: 0"},
 		{HEAD PEOPLE ", \"rules\": {\"consortia\": 1, \"lots\": [{\"name\": \"A\"}, {\"name\": \"B\"}]}}", "rules.consortia"},
 		{HEAD PEOPLE ", \"rules\": {\"lots\": [{\"name\": \"A\", \"cover\": [\"\"]}]}}", "rules.lots[0].cover[0]: empty"},
+		{HEAD PEOPLE ", \"rules\": {\"min_fit\": \"high\"}}", "rules.min_fit: expected a number"},
+		{HEAD PEOPLE ", \"rules\": {\"objective\": \"fair\"}}", "rules.objective: expected \"total\" or \"maxmin\""},
+		{HEAD PEOPLE ", \"rules\": {\"absent\": \"a\"}}", "rules.absent: expected an array"},
+		{HEAD PEOPLE ", \"rules\": {\"absent\": [\"ghost\"]}}", "rules.absent[0]: unknown id \"ghost\""},
+		{HEAD PEOPLE ", \"rules\": {\"absent\": [\"a\", \"a\"]}}", "rules.absent[1]: \"a\" is listed twice"},
+		{HEAD PEOPLE ", \"rules\": {\"absent\": [\"a\"], \"together\": [[\"a\", \"b\"]]}}", "rules.absent[0]: \"a\" is absent but named in rules.together[0]"},
+		{HEAD PEOPLE ", \"rules\": {\"fixed\": [\"a\"]}}", "rules.fixed: expected an object"},
+		{HEAD PEOPLE ", \"rules\": {\"fixed\": {\"ghost\": \"outside\"}}}", "rules.fixed.ghost: unknown id"},
+		{HEAD PEOPLE ", \"rules\": {\"fixed\": {\"a\": \"North\"}}}", "rules.fixed.a: \"North\" is not \"outside\", and the session has no lots"},
+		{HEAD PEOPLE ", \"rules\": {\"fixed\": {\"a\": \"C\"}, \"lots\": [{\"name\": \"A\"}]}}", "rules.fixed.a: \"C\" is neither a lot's name nor \"outside\""},
+		{HEAD PEOPLE ", \"rules\": {\"fixed\": {\"a\": \"outside\"}}}", "rules.fixed.a: \"outside\" needs \"everyone\": false"},
+		{HEAD PEOPLE ", \"rules\": {\"fixed\": {\"a\": 1}}}", "rules.fixed.a: expected a string"},
+		{HEAD PEOPLE ", \"rules\": {\"everyone\": false, \"fixed\": {\"a\": \"outside\"}, \"absent\": [\"a\"]}}", "rules.absent[0]: \"a\" is absent but named in rules.fixed"},
 		{HEAD PEOPLE ", \"scoring\": {\"combine\": \"mean\", \"combine\": \"min\"}}", "scoring.combine: given twice"},
 		{HEAD PEOPLE ", \"scoring\": {\"neutral\": \"3\"}}", "scoring.neutral: expected a number"},
 		{HEAD PEOPLE ", \"scoring\": {\"normalize\": \"z-score\"}}", "scoring.normalize: unknown method \"z-score\""},
@@ -652,6 +665,51 @@ static void test_bad_in_memory(void **state)
 }
 
 /* Cutting a good file anywhere gives a clean error, never a crash or a session. */
+/* The extended rules are written back as they were read. */
+static void test_extended_rules_round_trip(void **state)
+{
+	(void)state;
+	const char *doc = HEAD "\"participants\": [{\"id\": \"a\", \"sector\": \"s\"}, {\"id\": \"b\", \"sector\": \"s\"}, "
+		"{\"id\": \"c\", \"sector\": \"s\"}], \"rules\": {\"everyone\": false, \"lots\": [{\"name\": \"N\"}, {\"name\": \"S\"}], "
+		"\"min_fit\": -0.5, \"objective\": \"maxmin\", \"absent\": [\"c\"], \"fixed\": {\"a\": \"S\", \"b\": \"outside\"}}}";
+	consort_session *s;
+	consort_error err;
+	if (consort_session_parse(&s, doc, strlen(doc), "x.json", &err) != 0)
+		fail_msg("%s", err.message);
+	const consort_rules *r = consort_session_rules(s);
+	assert_int_equal(r->has_min_fit, 1);
+	assert_true(r->min_fit == -0.5);
+	assert_int_equal(r->objective, CONSORT_OBJECTIVE_MAXMIN);
+	assert_int_equal(r->nabsent, 1);
+	assert_int_equal(r->absent[0], 2);
+	assert_int_equal(r->nfixed, 2);
+	assert_int_equal(r->fixed[0].who, 0);
+	assert_int_equal(r->fixed[0].lot, 1);
+	assert_int_equal(r->fixed[1].lot, -1);
+	char *json, *again;
+	assert_int_equal(consort_session_to_json(&json, s, &err), 0);
+	consort_session *t;
+	if (consort_session_parse(&t, json, strlen(json), "back.json", &err) != 0)
+		fail_msg("%s", err.message);
+	assert_int_equal(consort_session_to_json(&again, t, &err), 0);
+	assert_string_equal(json, again);
+	assert_non_null(strstr(json, "\"fixed\""));
+	/* The setters refuse contradictions and leave the rules as they were. */
+	assert_true(consort_session_add_absent(t, "a", &err) < 0);
+	assert_non_null(strstr(err.message, "rules.fixed"));
+	assert_true(consort_session_add_fixed(t, "c", "S", &err) < 0);
+	assert_true(consort_session_add_fixed(t, "a", "W", &err) < 0);
+	assert_non_null(strstr(err.message, "no lot is named \"W\""));
+	assert_true(consort_session_add_together(t, "a", "ghost", &err) < 0);
+	assert_true(consort_session_add_together(t, "a", "c", &err) < 0);
+	assert_int_equal(consort_session_rules(t)->ntogether, 0);
+	assert_int_equal(consort_session_rules(t)->nfixed, 2);
+	free(json);
+	free(again);
+	consort_session_free(t);
+	consort_session_free(s);
+}
+
 static void test_every_prefix_fails(void **state)
 {
 	(void)state;
@@ -1209,6 +1267,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files_all_listed),
 		cmocka_unit_test(test_bad_in_memory),
 		cmocka_unit_test(test_every_prefix_fails),
+		cmocka_unit_test(test_extended_rules_round_trip),
 		cmocka_unit_test(test_length_respected),
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_unknown_fields_ignored),

@@ -52,9 +52,38 @@ static void group_rules(char *buf, size_t len, unsigned *s, int n)
 		buf[at - 2] = '\0';
 }
 
+/* min_fit, objective, absent and fixed (avoiding the pair rules' members a b c d). */
+static void extended_rules(char *rules, size_t rlen, unsigned *s, int n, int has_lots, int optional,
+	const int *pairs)
+{
+	size_t at = strlen(rules);
+	if (rnd(s) % 3 == 0)
+		at += (size_t)snprintf(rules + at, rlen - at, "\"min_fit\": %g, ", 0.5 * ((int)(rnd(s) % 7) - 3));
+	if (rnd(s) % 3 == 0)
+		at += (size_t)snprintf(rules + at, rlen - at, "\"objective\": \"maxmin\", ");
+	int free_ids[16], nfree = 0;
+	for (int i = 0; i < n; i++)
+		if (i != pairs[0] && i != pairs[1] && i != pairs[2] && i != pairs[3])
+			free_ids[nfree++] = i;
+	if (nfree && rnd(s) % 3 == 0) {
+		int e = free_ids[rnd(s) % (unsigned)nfree];
+		at += (size_t)snprintf(rules + at, rlen - at, "\"absent\": [\"p%d\"], ", e);
+		for (int k = 0; k < nfree; k++)
+			if (free_ids[k] == e)
+				free_ids[k--] = free_ids[--nfree];
+	}
+	if (nfree && (has_lots || optional) && rnd(s) % 2 == 0) {
+		int f = free_ids[rnd(s) % (unsigned)nfree];
+		if (has_lots && (!optional || rnd(s) % 2))
+			at += (size_t)snprintf(rules + at, rlen - at, "\"fixed\": {\"p%d\": \"L%d\"}, ", f, (int)(rnd(s) % 2));
+		else
+			at += (size_t)snprintf(rules + at, rlen - at, "\"fixed\": {\"p%d\": \"outside\"}, ", f);
+	}
+}
+
 /* A random session with n participants and random rules; NULL if the rules
  * happened to be refused by the reader (counted by the caller). */
-static consort_session *random_session(unsigned seed, int n, char *rules, size_t rlen)
+static consort_session *random_session(unsigned seed, int n, char *rules, size_t rlen, int ext)
 {
 	unsigned s = seed * 2654435761u + 1;
 	consort_session *ss;
@@ -90,7 +119,9 @@ static consort_session *random_session(unsigned seed, int n, char *rules, size_t
 	int c = (int)(rnd(&s) % (unsigned)n), d = (c + 1 + (int)(rnd(&s) % (unsigned)(n - 1))) % n;
 	int same = (a == c && b == d) || (a == d && b == c);
 	snprintf(rules, rlen, "{");
+	int has_lots = 0, optional = 0;
 	if (rnd(&s) % 4 == 0) {
+		has_lots = 1;
 		int nl = 2 + (int)(rnd(&s) % 2);
 		strcat(rules, "\"lots\": [");
 		for (int l = 0; l < nl; l++) {
@@ -118,8 +149,12 @@ static consort_session *random_session(unsigned seed, int n, char *rules, size_t
 		size_t at = strlen(rules);
 		snprintf(rules + at, rlen - at, "\"apart\": [[\"p%d\", \"p%d\"]], ", c, d);
 	}
-	if (rnd(&s) % 3 == 0)
+	if (rnd(&s) % 3 == 0) {
 		strcat(rules, "\"everyone\": false, ");
+		optional = 1;
+	}
+	if (ext)
+		extended_rules(rules, rlen, &s, n, has_lots, optional, (int[]){a, b, c, d});
 	size_t at = strlen(rules);
 	while (at > 1 && (rules[at - 1] == ' ' || rules[at - 1] == ','))
 		rules[--at] = '\0';
@@ -137,7 +172,9 @@ static int oracle(const consort_session *s, double *best)
 {
 	consort__problem *p;
 	assert_int_equal(consort__problem_build(&p, s, NULL), 0);
-	int n = p->n, lots = p->nlots, optional = !p->everyone;
+	int n = p->n, lots = p->nlots, optional = !p->everyone || p->absent;
+	int maxmin = consort_session_rules(s)->objective == CONSORT_OBJECTIVE_MAXMIN;
+	double best_min = 0;
 	int a[16], found = 0;
 	for (int i = 0; i < n; i++)
 		a[i] = optional ? -1 : 0;
@@ -159,9 +196,11 @@ static int oracle(const consort_session *s, double *best)
 			consort_proposal *prop;
 			if (consort__proposal_new(&prop, p, CONSORT_STATUS_FEASIBLE, a, k, HUGE_VAL, 0, "oracle", NULL) == 0) {
 				if (consort_proposal_check(prop, s, NULL) == 0) {
-					double v = consort_proposal_objective(prop);
-					if (!found || v > *best)
+					double v = consort_proposal_objective(prop), m = consort_proposal_min_fit(prop);
+					if (!found || (maxmin ? m > best_min + 1e-9 || (m > best_min - 1e-9 && v > *best) : v > *best)) {
 						*best = v;
+						best_min = m;
+					}
 					found = 1;
 				}
 				consort_proposal_free(prop);
@@ -181,14 +220,13 @@ static int oracle(const consort_session *s, double *best)
 	return found;
 }
 
-static void test_sessions_against_oracle(void **state)
+static void sessions_against_oracle(int ext)
 {
-	(void)state;
 	int total = quick() ? 120 : 500, feasible = 0, infeasible = 0, refused = 0;
 	char rules[2048];
 	for (int t = 0; t < total; t++) {
 		int n = 3 + t % 4;
-		consort_session *s = random_session((unsigned)t + 1, n, rules, sizeof(rules));
+		consort_session *s = random_session((unsigned)t + 1 + (ext ? 100000u : 0), n, rules, sizeof(rules), ext);
 		if (!s) {
 			refused++;
 			continue;
@@ -223,11 +261,25 @@ static void test_sessions_against_oracle(void **state)
 		consort_proposal_free(p);
 		consort_session_free(s);
 	}
-	print_message("%d sessions: %d optimal as the oracle, %d infeasible as the oracle, %d rule sets refused\n",
-		total, feasible, infeasible, refused);
+	print_message("%d sessions%s: %d optimal as the oracle, %d infeasible as the oracle, %d rule sets refused\n",
+		total, ext ? " with min_fit, maxmin, absent, fixed" : "", feasible, infeasible, refused);
 	assert_true(feasible > total / 4);
 	assert_true(infeasible > total / 20);
 	assert_true(refused < total / 10);
+}
+
+static void test_sessions_against_oracle(void **state)
+{
+	(void)state;
+	sessions_against_oracle(0);
+}
+
+/* The extended rules end to end: absent members mapped back to the session,
+ * pins, min_fit and maxmin (the oracle re-reads them all from the session). */
+static void test_extended_sessions_against_oracle(void **state)
+{
+	(void)state;
+	sessions_against_oracle(1);
 }
 
 /* The heuristic engine alone: always a proposal that meets the rules when one
@@ -238,7 +290,7 @@ static void test_heuristic_engine(void **state)
 	char rules[2048];
 	int hits = 0, tried = 0;
 	for (int t = 0; t < (quick() ? 60 : 200); t++) {
-		consort_session *s = random_session(7000u + (unsigned)t, 3 + t % 4, rules, sizeof(rules));
+		consort_session *s = random_session(7000u + (unsigned)t, 3 + t % 4, rules, sizeof(rules), 0);
 		if (!s)
 			continue;
 		double best = 0;
@@ -271,6 +323,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sessions_against_oracle),
+		cmocka_unit_test(test_extended_sessions_against_oracle),
 		cmocka_unit_test(test_heuristic_engine),
 	};
 	return cmocka_run_group_tests_name("solve", tests, NULL, NULL);

@@ -46,7 +46,7 @@ const size_t *consort_proposal_outside(const consort_proposal *p, size_t *noutsi
 const size_t *consort_proposal_absent(const consort_proposal *p, size_t *nabsent);
 /* Which objective the proposal maximizes (rules.objective / --objective). */
 consort_objective consort_proposal_objective_kind(const consort_proposal *p);
-/* The weakest placed member's fit (+inf when nobody is placed). */
+/* The weakest placed member's fit (0 when nobody is placed). */
 double consort_proposal_min_fit(const consort_proposal *p);
 
 /* When infeasible: a small set of rules that cannot all hold together,

@@ -656,6 +656,14 @@ static void add_extended_rows(model *m)
 				row_commit(m, &r, GLP_LO, 0, 0);
 			}
 		}
+		/* Nobody placed counts as a weakest fit of 0: t <= t_hi * sum_i p_i. */
+		if (m->col_p) {
+			r = (row){0};
+			row_add(m, &r, m->col_t, 1);
+			for (int i = 0; i < n; i++)
+				row_add(m, &r, m->col_p + i, -m->t_hi);
+			row_commit(m, &r, GLP_UP, 0, 0);
+		}
 	}
 	for (int e = 0; e < p->nexclude; e++) {
 		const consort__exclude *ex = &p->exclude[e];

@@ -16,6 +16,15 @@
  * assignment exists, 0 when none does, -1 when n > BRUTE_MAX_N or out of memory. */
 int brute_solve(const consort__problem *p, int *assign, int *k, double *best);
 
+/* Calls fn for every feasible assignment of p (the enumeration of brute_solve;
+ * assign is only valid during the call). Returns the number of feasible
+ * assignments, or -1 when n > BRUTE_MAX_N or out of memory. */
+long brute_each(const consort__problem *p, void (*fn)(const int *assign, int k, void *data), void *data);
+
+/* The maxmin optimum: the largest weakest placed fit (consort__problem_min_fit),
+ * then the largest total among those. Returns like brute_solve, with *min_fit. */
+int brute_solve_maxmin(const consort__problem *p, int *assign, int *k, double *min_fit, double *total);
+
 /* How many complete assignments the last brute_solve call checked. */
 long brute_last_count(void);
 

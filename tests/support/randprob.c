@@ -264,6 +264,21 @@ consort__problem *randprob_make(unsigned s, int n, int mask)
 	}
 	if (make_rules(p, &r, mask) < 0 || make_pairs(p, &r, mask) < 0 || make_names(p) < 0)
 		goto fail;
+	if (mask & RP_MIN_FIT) {
+		p->has_min_fit = 1;
+		p->min_fit = 0.5 * (below(&r, 7) - 3);
+	}
+	if ((mask & RP_PIN) && (p->nlots || !p->everyone)) {
+		if (!(p->fixed = malloc((size_t)n * sizeof(int))))
+			goto fail;
+		for (int i = 0; i < n; i++)
+			p->fixed[i] = CONSORT__FREE;
+		int pins = 1 + below(&r, 2);
+		for (int t = 0; t < pins; t++) {
+			int i = below(&r, n);
+			p->fixed[i] = p->nlots && (p->everyone || below(&r, 3)) ? below(&r, p->nlots) : -1;
+		}
+	}
 	return p;
 fail:
 	consort__problem_free(p);
@@ -281,14 +296,26 @@ int randprob_mask(unsigned s)
 	return mask;
 }
 
+int randprob_mask_ext(unsigned s)
+{
+	rng r;
+	seed(&r, s ^ 0x5bd1e995u);
+	int mask = randprob_mask(s);
+	if (below(&r, 5) < 2)
+		mask |= RP_MIN_FIT;
+	if (below(&r, 5) < 2)
+		mask |= RP_PIN;
+	return mask;
+}
+
 const char *randprob_describe(int mask)
 {
 	static const char *names[] = {"k-fixed", "k-range", "size", "sector", "cover",
-		"together", "apart", "optional", "lots", "real"};
-	static char buf[128];
+		"together", "apart", "optional", "lots", "real", "min-fit", "pin"};
+	static char buf[160];
 	size_t len = 0;
 	buf[0] = '\0';
-	for (int b = 0; b < 10; b++)
+	for (int b = 0; b < 12; b++)
 		if (mask & (1 << b))
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "", names[b]);
 	if (!len)

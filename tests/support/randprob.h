@@ -18,8 +18,16 @@ enum {
 	RP_OPTIONAL = 1 << 7, /* everyone = 0: participants may stay outside */
 	RP_LOTS = 1 << 8,     /* 2-3 lots with their own size, sector and cover rules */
 	RP_REAL = 1 << 9,     /* weights uniform reals in [-2, 2] instead of halves */
-	RP_ALL = (1 << 10) - 1
+	RP_ALL = (1 << 10) - 1,
+	/* The extended rules (not in RP_ALL nor randprob_mask: engines that know only
+	 * the formats.md rules are tested with those). */
+	RP_MIN_FIT = 1 << 10, /* min_fit: a half in [-1.5, 1.5] */
+	RP_PIN = 1 << 11,     /* 1-2 members fixed to a lot (with RP_LOTS) or outside (RP_OPTIONAL) */
+	RP_ALL_EXT = (1 << 12) - 1
 };
+
+/* A random mask over every kind, the extended ones included. */
+int randprob_mask_ext(unsigned seed);
 
 /* A random problem with n >= 1 participants and the rule kinds in mask,
  * allocated the way consort__problem_build does (free with
