@@ -199,6 +199,7 @@ int main(int argc, char **argv)
 	double limit = 60;
 	static const int small[] = {10, 12, 15, 18, 20};
 	static const int large[] = {25, 30, 40, 50, 60};
+	static const int unstructured[] = {10, 12, 15, 18, 20, 24, 30};
 	series plan[] = {
 		{V_SECTORS, 2, small, 5}, {V_SECTORS, 3, small, 5}, {V_SECTORS, 4, small, 5},
 		{V_COVER, 2, small, 5}, {V_COVER, 3, small, 5},
@@ -206,7 +207,8 @@ int main(int argc, char **argv)
 		{V_SIZE, 2, small, 5}, {V_SIZE, 3, small, 5},
 		{V_LOTS, 2, small, 5}, {V_LOTS, 3, small, 5},
 		{V_OPTIONAL, 2, small, 5}, {V_OPTIONAL, 3, small, 5},
-		{V_UNSTRUCTURED, 2, small, 5}, {V_UNSTRUCTURED, 3, small, 5},
+		{V_UNSTRUCTURED, 2, unstructured, 7}, {V_UNSTRUCTURED, 3, unstructured, 7},
+		{V_UNSTRUCTURED, 4, unstructured, 7}, {V_UNSTRUCTURED, 5, unstructured, 7},
 		{V_SECTORS, 2, large, quick ? 2 : 5}, {V_SECTORS, 3, large, quick ? 2 : 5},
 		{V_SECTORS, 4, large, quick ? 2 : 5},
 	};

@@ -6,6 +6,7 @@
 #include "proposal.h"
 #include "engines/heuristic.h"
 #include "engines/ilp.h"
+#include "engines/bnb.h"
 #include "engines/explain.h"
 #include "error.h"
 
@@ -17,6 +18,11 @@
 /* Above this size the exact engine is not tried by `auto`: its LP grows as n^2
  * rows and n^3 candidate cuts and cannot prove anything within usual limits. */
 #define AUTO_EXACT_MAX_N 200
+
+/* Up to this size auto tries the branch and bound (engines/bnb.c) before
+ * GLPK: it proves unstructured workshop sessions of 30 in seconds where the
+ * LP bound of the pair model is weak (bench/README.md, "unstructured"). */
+#define AUTO_BNB_MAX_N 40
 
 /* Linking rows a lot model needs (3 per pair and lot) above which auto does
  * not build it: MDGPLIB n = 120 with 10 lots would need 214,200 rows and 150 MiB
@@ -173,8 +179,37 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 	const char *engine_name = "heuristic";
 	double bound = r->bound;
 
-	/* 2. The exact engine: proof, or a better proposal and a bound. */
-	if (engine != CONSORT_ENGINE_HEURISTIC) {
+	/* 2a. auto on workshop sizes: the branch and bound, with half the time left. */
+	if (engine == CONSORT_ENGINE_AUTO && p->n <= AUTO_BNB_MAX_N && consort__bnb_supported(p)) {
+		consort__bnb_options bo;
+		consort__bnb_options_init(&bo);
+		if (opts->time_limit > 0)
+			bo.time_limit = fmax(0.001, (opts->time_limit - (now() - r.t0)) * 0.5);
+		bo.start = found ? assign : NULL;
+		bo.start_k = k;
+		bo.progress = ilp_progress;
+		bo.progress_data = &r;
+		consort__bnb_result br;
+		rc = consort__bnb_solve(&br, p, &bo, err);
+		if (rc < 0)
+			goto fail;
+		engine_name = "exact";
+		bound = fmin(bound, br.bound);
+		if (br.status == CONSORT_STATUS_INFEASIBLE) {
+			status = CONSORT_STATUS_INFEASIBLE;
+		} else if (br.assign && (!found || br.objective >= obj)) {
+			memcpy(assign, br.assign, (size_t)n * sizeof(int));
+			k = br.k;
+			obj = br.objective;
+			found = 1;
+			status = br.status;
+		}
+		consort__bnb_result_dispose(&br);
+	}
+	int proved = status == CONSORT_STATUS_OPTIMAL || status == CONSORT_STATUS_INFEASIBLE;
+
+	/* 2b. The exact engine: proof, or a better proposal and a bound. */
+	if (engine != CONSORT_ENGINE_HEURISTIC && !proved) {
 		consort__ilp_options io;
 		consort__ilp_options_init(&io);
 		/* auto keeps half of the time for the heuristic in case GLPK cannot

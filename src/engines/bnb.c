@@ -1,0 +1,858 @@
+/* Combinatorial branch and bound with Russian doll bounds (see bnb.h).
+ *
+ * Participants are placed one at a time in a fixed order (depth d places
+ * participant ord[d]). Without lots the consortia are interchangeable, so
+ * symmetry is broken by construction: the participant at depth d may join one
+ * of the consortia opened so far or open the next one. With lots every lot is
+ * its own slot.
+ *
+ * The bound at a node with depths 0..d-1 placed is
+ *     val + sum over unplaced j of (best gain of j towards the placed members)
+ *         + doll[d]
+ * where val is the objective among the placed, the gain of j in a consortium
+ * is the sum of its weights to the members placed there (0 in a consortium
+ * opened later, or outside), restricted to the places the rules still allow
+ * j, and doll[d] is the optimum among the unplaced participants alone with
+ * every rule relaxed but the number of consortia (and, when everyone must be
+ * placed, that nobody stays outside). The three parts bound disjoint sets of
+ * pairs, so their sum bounds every completion. The doll values are the
+ * optima of the suffix problems, each found by the same search (relaxed) from
+ * the last participant back to the first, each using the ones after it
+ * (Verfaillie, Lemaitre & Schiex 1996, "Russian doll search").
+ *
+ * The rules prune every node: a participant with nowhere left to go, size,
+ * sector and service deficits that the unplaced participants cannot fill,
+ * capacity they cannot fit in, together and apart pairs. The search keeps
+ * only strictly better solutions and checks each with the problem's own
+ * checker before keeping it. */
+#include "bnb.h"
+#include "error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define UNPLACED (-2)
+#define CHECK_EVERY 4096 /* nodes between clock reads */
+
+typedef struct search {
+	const consort__problem *p;
+	int n, G;          /* participants, consortium slots */
+	int labeled;       /* lots: slot g is lot g */
+	int relaxed;       /* a doll: no rules but G slots and outside_ok */
+	int outside_ok;    /* !everyone */
+	int nsec, nserv;
+
+	int *ord;          /* depth -> participant */
+	double *W;         /* n*n weights by depth */
+	int *sec;          /* sector by depth */
+	unsigned char *off;/* n*nserv offers by depth */
+	const consort__group **gc; /* constraints by slot */
+	int *must;         /* by depth: in a together pair, cannot stay outside */
+	int *tog, *togs;   /* together partners of each depth (CSR, depths) */
+	int *apt, *apts;   /* apart partners of each depth (CSR, depths) */
+	int *remsec;       /* (n+1)*nsec: unplaced members of each sector from depth d */
+	int *remoff;       /* (n+1)*nserv: unplaced offerers of each service from depth d */
+	int *remmust;      /* n+1: unplaced must-place members from depth d */
+
+	int *grp;          /* by depth: slot, -1 outside, UNPLACED */
+	int *size;         /* by slot */
+	int *cnt;          /* G*nsec */
+	int *cov;          /* G*nserv */
+	double *link;      /* n*G: weight of depth j to the members placed in slot g */
+	int opened;        /* slots in use (unlabeled) */
+	double val;
+
+	int *def, *capsec, *lack; /* scratch: nsec, nsec, nserv */
+	double *bg, *cost; /* n scratch: best gains, costs of a move */
+	int *opt;          /* (n+1)*(G+1) scratch: candidate slots by depth */
+	double *optv;
+
+	int M;             /* dolls are kept for 0..M complete new consortia */
+	double *doll;      /* (n+1)*(M+1): doll[d*(M+1)+m] (see dolls()) */
+	int *bests;        /* (M+1)*n: the best solution of the last doll of each m, by depth */
+	int mreq;          /* relaxed: consortia of the doll that must be complete */
+	int d0;            /* first depth of the current search */
+	int has_inc;
+	double inc, eps;
+	int *best;         /* by depth */
+	int *assign;       /* n scratch, by participant */
+
+	long nodes;
+	double t0, deadline, next_report;
+	int stopped;
+	const consort__bnb_options *o;
+	double report_bound;
+} search;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void consort__bnb_options_init(consort__bnb_options *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+void consort__bnb_result_dispose(consort__bnb_result *r)
+{
+	free(r->assign);
+	r->assign = NULL;
+}
+
+int consort__bnb_supported(const consort__problem *p)
+{
+	return p->n >= 1 && p->n <= CONSORT_BNB_MAX_N && p->kmax >= 1;
+}
+
+/* ---- state changes ---- */
+
+static void place(search *s, int d, int g)
+{
+	s->grp[d] = g;
+	if (g < 0)
+		return;
+	int n = s->n, G = s->G;
+	s->val += s->link[d * G + g];
+	s->size[g]++;
+	s->cnt[g * s->nsec + s->sec[d]]++;
+	for (int c = 0; c < s->nserv; c++)
+		s->cov[g * s->nserv + c] += s->off[d * s->nserv + c];
+	const double *wd = s->W + (size_t)d * n;
+	for (int j = d + 1; j < n; j++)
+		s->link[j * G + g] += wd[j];
+	if ((s->relaxed || !s->labeled) && g == s->opened)
+		s->opened++;
+}
+
+static void unplace(search *s, int d)
+{
+	int g = s->grp[d];
+	s->grp[d] = UNPLACED;
+	if (g < 0)
+		return;
+	int n = s->n, G = s->G;
+	s->val -= s->link[d * G + g];
+	s->size[g]--;
+	s->cnt[g * s->nsec + s->sec[d]]--;
+	for (int c = 0; c < s->nserv; c++)
+		s->cov[g * s->nserv + c] -= s->off[d * s->nserv + c];
+	const double *wd = s->W + (size_t)d * n;
+	for (int j = d + 1; j < n; j++)
+		s->link[j * G + g] -= wd[j];
+	if ((s->relaxed || !s->labeled) && s->size[g] == 0 && g == s->opened - 1)
+		s->opened--;
+}
+
+/* ---- where a participant may still go ---- */
+
+/* The slot that a placed together partner of depth j (placed: depth < d)
+ * forces, -1 when none, -2 when two partners disagree. */
+static int forced_slot(const search *s, int j, int d)
+{
+	int f = -1;
+	for (int t = s->togs[j]; t < s->togs[j + 1]; t++) {
+		int e = s->tog[t];
+		if (e >= d)
+			continue;
+		int g = s->grp[e];
+		if (g < 0 || (f >= 0 && f != g))
+			return -2;
+		f = g;
+	}
+	return f;
+}
+
+static int slot_open_to(const search *s, int j, int g, int d)
+{
+	const consort__group *c = s->gc[g];
+	if (s->size[g] >= c->size_max || s->cnt[g * s->nsec + s->sec[j]] >= c->sec_max[s->sec[j]])
+		return 0;
+	for (int t = s->apts[j]; t < s->apts[j + 1]; t++) {
+		int e = s->apt[t];
+		if (e < d && s->grp[e] == g)
+			return 0;
+	}
+	return 1;
+}
+
+/* The best gain of unplaced depth j given depths < d placed; -HUGE_VAL when
+ * it has nowhere to go. */
+static double best_gain(const search *s, int j, int d)
+{
+	const double *lj = s->link + (size_t)j * s->G;
+	if (s->relaxed) {
+		double b = (s->opened < s->G || s->outside_ok) ? 0 : -HUGE_VAL;
+		for (int g = 0; g < s->opened; g++)
+			if (lj[g] > b)
+				b = lj[g];
+		return b;
+	}
+	int f = forced_slot(s, j, d);
+	if (f == -2)
+		return -HUGE_VAL;
+	if (f >= 0)
+		return slot_open_to(s, j, f, d) ? lj[f] : -HUGE_VAL;
+	double b = -HUGE_VAL;
+	if (s->outside_ok && !s->must[j])
+		b = 0;
+	int top = s->labeled ? s->G : s->opened;
+	for (int g = 0; g < top; g++)
+		if (lj[g] > b && slot_open_to(s, j, g, d))
+			b = lj[g];
+	if (!s->labeled && s->opened < s->G && b < 0)
+		b = 0; /* a new consortium (its rules are checked on entry) */
+	return b;
+}
+
+/* Whether the unplaced participants (depth d on) can still meet the rules
+ * of counts: sizes, sectors, services, the number of consortia. */
+static int counts_reachable(search *s, int d)
+{
+	int R = s->n - d, nsec = s->nsec, nserv = s->nserv;
+	int place_needed = s->outside_ok ? s->remmust[d] : R;
+	long deficit = 0, cap = 0;
+	memset(s->def, 0, (size_t)nsec * sizeof(int));
+	memset(s->capsec, 0, (size_t)nsec * sizeof(int));
+	memset(s->lack, 0, (size_t)nserv * sizeof(int));
+	int top = s->labeled ? s->G : s->opened;
+	for (int g = 0; g < top; g++) {
+		const consort__group *c = s->gc[g];
+		int sz = s->size[g];
+		int mn = c->size_min > 1 ? c->size_min : 1;
+		if (sz < mn)
+			deficit += mn - sz;
+		cap += c->size_max - sz;
+		for (int t = 0; t < nsec; t++) {
+			int k = s->cnt[g * nsec + t];
+			if (k < c->sec_min[t])
+				s->def[t] += c->sec_min[t] - k;
+			s->capsec[t] += c->sec_max[t] - k;
+		}
+		for (int t = 0; t < c->ncover; t++)
+			if (s->cov[g * nserv + c->cover[t]] == 0)
+				s->lack[c->cover[t]]++;
+	}
+	if (!s->labeled) {
+		const consort__group *c = &s->p->global;
+		int more = s->G - s->opened;
+		int need = s->p->kmin - s->opened;
+		if (need > 0) {
+			int mn = c->size_min > 1 ? c->size_min : 1;
+			deficit += (long)need * mn;
+			for (int t = 0; t < nsec; t++)
+				s->def[t] += need * c->sec_min[t];
+			for (int t = 0; t < c->ncover; t++)
+				s->lack[c->cover[t]] += need;
+		}
+		cap += (long)more * c->size_max;
+		for (int t = 0; t < nsec; t++)
+			s->capsec[t] += more * c->sec_max[t];
+	}
+	if (deficit > R || cap < place_needed)
+		return 0;
+	const int *rs = s->remsec + (size_t)d * nsec;
+	for (int t = 0; t < nsec; t++)
+		if (s->def[t] > rs[t] || (!s->outside_ok && s->capsec[t] < rs[t]))
+			return 0;
+	const int *ro = s->remoff + (size_t)d * nserv;
+	for (int t = 0; t < nserv; t++)
+		if (s->lack[t] > ro[t])
+			return 0;
+	return 1;
+}
+
+/* Whether slot g meets the global rules of one consortium's minimums
+ * (size, sectors, services): a complete consortium. */
+static int complete(const search *s, int g)
+{
+	const consort__group *c = &s->p->global;
+	if (s->size[g] < (c->size_min > 1 ? c->size_min : 1))
+		return 0;
+	for (int t = 0; t < s->nsec; t++)
+		if (s->cnt[g * s->nsec + t] < c->sec_min[t])
+			return 0;
+	for (int t = 0; t < c->ncover; t++)
+		if (s->cov[g * s->nserv + c->cover[t]] == 0)
+			return 0;
+	return 1;
+}
+
+/* A doll with mreq complete consortia: whether the unplaced can still make
+ * the new ones it needs beyond those opened. */
+static int relaxed_reachable(const search *s, int d)
+{
+	int need = s->mreq - s->opened;
+	if (need <= 0)
+		return 1;
+	if (s->opened + need > s->G)
+		return 0;
+	const consort__group *c = &s->p->global;
+	int mn = c->size_min > 1 ? c->size_min : 1;
+	if ((long)need * mn > s->n - d)
+		return 0;
+	for (int t = 0; t < s->nsec; t++)
+		if (need * c->sec_min[t] > s->remsec[d * s->nsec + t])
+			return 0;
+	for (int t = 0; t < c->ncover; t++)
+		if (need > s->remoff[d * s->nserv + c->cover[t]])
+			return 0;
+	return 1;
+}
+
+/* Sum of the k smallest of v[0..m-1] (reorders v); HUGE_VAL when m < k. */
+static double sum_smallest(double *v, int m, int k)
+{
+	if (k <= 0)
+		return 0;
+	if (m < k)
+		return HUGE_VAL;
+	double sum = 0;
+	for (int a = 0; a < k; a++) {
+		int lo = a;
+		for (int b = a + 1; b < m; b++)
+			if (v[b] < v[lo])
+				lo = b;
+		double t = v[a];
+		v[a] = v[lo];
+		v[lo] = t;
+		sum += v[a];
+	}
+	return sum;
+}
+
+/* What filling the consortia's minimums must cost at least, against every
+ * unplaced participant taking its best place (bg): a consortium short of
+ * members, of a sector or of a service must take them from the unplaced,
+ * each giving up bg[j] - (its gain there). Distinct consortia take distinct
+ * participants, so the per-consortium least costs add up. g = -1 stands for
+ * the new consortia still to open (gain 0, `need` of them). HUGE_VAL when a
+ * minimum cannot be met. */
+static double fill_cost(search *s, int d, int g, int need)
+{
+	const consort__group *c = g >= 0 ? s->gc[g] : &s->p->global;
+	int n = s->n, G = s->G, nsec = s->nsec;
+	int mult = g >= 0 ? 1 : need;
+	int size = g >= 0 ? s->size[g] : 0;
+	int mn = c->size_min > 1 ? c->size_min : 1;
+	int sizedef = mult * mn - mult * size;
+	double cost = 0;
+	int secdef = 0;
+	for (int t = 0; t < nsec; t++) {
+		int have = g >= 0 ? s->cnt[g * nsec + t] : 0;
+		int def = mult * (c->sec_min[t] - have);
+		if (def <= 0)
+			continue;
+		int m = 0;
+		for (int j = d; j < n; j++) {
+			if (s->sec[j] != t)
+				continue;
+			int f = forced_slot(s, j, d);
+			if (g >= 0 ? ((f >= 0 && f != g) || f == -2 || !slot_open_to(s, j, g, d)) : f != -1)
+				continue;
+			s->cost[m++] = s->bg[j] - (g >= 0 ? s->link[j * G + g] : 0);
+		}
+		cost += sum_smallest(s->cost, m, def);
+		secdef += def;
+	}
+	int rest = sizedef - secdef;
+	int m = 0;
+	if (rest > 0 || (g >= 0 && c->ncover)) {
+		for (int j = d; j < n; j++) {
+			int f = forced_slot(s, j, d);
+			if (g >= 0 ? ((f >= 0 && f != g) || f == -2 || !slot_open_to(s, j, g, d)) : f != -1)
+				continue;
+			s->cost[m++] = s->bg[j] - (g >= 0 ? s->link[j * G + g] : 0);
+		}
+	}
+	if (rest > 0)
+		cost += sum_smallest(s->cost, m, rest);
+	if (g >= 0)
+		for (int t = 0; t < c->ncover; t++) {
+			int sv = c->cover[t];
+			if (s->cov[g * s->nserv + sv])
+				continue;
+			double best = HUGE_VAL;
+			for (int j = d; j < n; j++) {
+				if (!s->off[j * s->nserv + sv])
+					continue;
+				int f = forced_slot(s, j, d);
+				if ((f >= 0 && f != g) || f == -2 || !slot_open_to(s, j, g, d))
+					continue;
+				double cj = s->bg[j] - s->link[j * G + g];
+				if (cj < best)
+					best = cj;
+			}
+			if (best > cost)
+				cost = best; /* the same participant may also fill the others */
+		}
+	return cost;
+}
+
+/* The bound of every completion of the current node (depths < d placed). */
+static double node_bound(search *s, int d)
+{
+	int want = s->relaxed ? s->mreq : (s->labeled ? 0 : s->p->kmin);
+	int m = want - s->opened;
+	if (m < 0)
+		m = 0;
+	if (m > s->M)
+		m = s->M;
+	double b = s->val + s->doll[d * (s->M + 1) + m];
+	for (int j = d; j < s->n; j++) {
+		double g = best_gain(s, j, d);
+		if (g == -HUGE_VAL)
+			return -HUGE_VAL;
+		s->bg[j] = g;
+		b += g;
+	}
+	if (s->relaxed || b == -HUGE_VAL)
+		return b;
+	int top = s->labeled ? s->G : s->opened;
+	for (int g = 0; g < top; g++) {
+		double c = fill_cost(s, d, g, 0);
+		if (c == HUGE_VAL)
+			return -HUGE_VAL;
+		b -= c;
+	}
+	if (!s->labeled && s->p->kmin > s->opened) {
+		double c = fill_cost(s, d, -1, s->p->kmin - s->opened);
+		if (c == HUGE_VAL)
+			return -HUGE_VAL;
+		b -= c;
+	}
+	return b;
+}
+
+/* ---- the search ---- */
+
+static int time_up(search *s)
+{
+	if (s->stopped)
+		return 1;
+	if (++s->nodes % CHECK_EVERY)
+		return 0;
+	double t = now();
+	if (s->deadline > 0 && t >= s->deadline) {
+		s->stopped = 1;
+		return 1;
+	}
+	if (s->o->progress && !s->relaxed && t >= s->next_report) {
+		s->next_report = t + 0.5;
+		s->o->progress(t - s->t0, s->has_inc, s->inc, s->report_bound, s->o->progress_data);
+	}
+	return 0;
+}
+
+static void leaf(search *s)
+{
+	if (s->relaxed && s->mreq > 0) {
+		int done = 0;
+		for (int g = 0; g < s->opened; g++)
+			done += complete(s, g);
+		if (done < s->mreq)
+			return;
+	}
+	if (!s->relaxed) {
+		for (int d = 0; d < s->n; d++)
+			s->assign[s->ord[d]] = s->grp[d];
+		int k = s->labeled ? s->G : s->opened;
+		if (!consort__problem_feasible(s->p, s->assign, k, NULL, 0))
+			return; /* propagation is exact at the leaves; the checker has the last word */
+	}
+	s->has_inc = 1;
+	s->inc = s->val;
+	memcpy(s->best + s->d0, s->grp + s->d0, (size_t)(s->n - s->d0) * sizeof(int));
+}
+
+/* Candidate places of depth d, best gain first; returns their count. */
+static int candidates(search *s, int d, int *opt, double *optv)
+{
+	int m = 0;
+	const double *ld = s->link + (size_t)d * s->G;
+	if (s->relaxed) {
+		for (int g = 0; g < s->opened; g++)
+			opt[m] = g, optv[m++] = ld[g];
+		if (s->opened < s->G)
+			opt[m] = s->opened, optv[m++] = 0;
+		if (s->outside_ok)
+			opt[m] = -1, optv[m++] = 0;
+	} else {
+		int f = forced_slot(s, d, d);
+		if (f == -2)
+			return 0;
+		if (f >= 0) {
+			if (slot_open_to(s, d, f, d))
+				opt[m] = f, optv[m++] = ld[f];
+			return m;
+		}
+		int top = s->labeled ? s->G : s->opened;
+		for (int g = 0; g < top; g++)
+			if (slot_open_to(s, d, g, d))
+				opt[m] = g, optv[m++] = ld[g];
+		if (!s->labeled && s->opened < s->G && slot_open_to(s, d, s->opened, d))
+			opt[m] = s->opened, optv[m++] = 0;
+		if (s->outside_ok && !s->must[d])
+			opt[m] = -1, optv[m++] = 0;
+	}
+	/* insertion sort, best gain first (m <= G + 1) */
+	for (int a = 1; a < m; a++) {
+		int go = opt[a];
+		double gv = optv[a];
+		int b = a - 1;
+		for (; b >= 0 && optv[b] < gv; b--) {
+			opt[b + 1] = opt[b];
+			optv[b + 1] = optv[b];
+		}
+		opt[b + 1] = go;
+		optv[b + 1] = gv;
+	}
+	return m;
+}
+
+static void dfs(search *s, int d)
+{
+	if (d == s->n) {
+		leaf(s);
+		return;
+	}
+	int *opt = s->opt + (size_t)d * (s->G + 1);
+	double *optv = s->optv + (size_t)d * (s->G + 1);
+	int m = candidates(s, d, opt, optv);
+	for (int a = 0; a < m && !s->stopped; a++) {
+		place(s, d, opt[a]);
+		if (!time_up(s) && (s->relaxed ? relaxed_reachable(s, d + 1) : counts_reachable(s, d + 1)) &&
+		    node_bound(s, d + 1) > s->inc + s->eps)
+			dfs(s, d + 1);
+		unplace(s, d);
+	}
+}
+
+/* ---- setup ---- */
+
+/* A greedy order: the participant with the most weight first, then always
+ * the one most strongly tied (in absolute weight) to those already ordered,
+ * so that early decisions fix most of the objective. */
+static void make_order(const consort__problem *p, int *ord)
+{
+	int n = p->n;
+	double *tie = calloc((size_t)n, sizeof(double));
+	double *tot = calloc((size_t)n, sizeof(double));
+	char *used = calloc((size_t)n, 1);
+	if (!tie || !tot || !used) {
+		for (int i = 0; i < n; i++)
+			ord[i] = i;
+		free(tie), free(tot), free(used);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			tot[i] += fabs(p->w[i * n + j]);
+	for (int d = 0; d < n; d++) {
+		int pick = -1;
+		for (int i = 0; i < n; i++)
+			if (!used[i] && (pick < 0 || tie[i] > tie[pick] ||
+			    (tie[i] == tie[pick] && tot[i] > tot[pick])))
+				pick = i;
+		ord[d] = pick;
+		used[pick] = 1;
+		for (int i = 0; i < n; i++)
+			tie[i] += fabs(p->w[pick * n + i]);
+	}
+	free(tie), free(tot), free(used);
+}
+
+static void search_free(search *s)
+{
+	free(s->ord), free(s->W), free(s->sec), free(s->off), free(s->gc), free(s->must);
+	free(s->tog), free(s->togs), free(s->apt), free(s->apts);
+	free(s->remsec), free(s->remoff), free(s->remmust);
+	free(s->grp), free(s->size), free(s->cnt), free(s->cov), free(s->link);
+	free(s->def), free(s->capsec), free(s->lack), free(s->bg), free(s->cost), free(s->opt), free(s->optv);
+	free(s->doll), free(s->bests), free(s->best), free(s->assign);
+}
+
+#define ALLOC(ptr, count) ((ptr) = calloc((size_t)((count) > 0 ? (count) : 1), sizeof(*(ptr))))
+
+static int search_init(search *s, const consort__problem *p, const consort__bnb_options *o)
+{
+	memset(s, 0, sizeof(*s));
+	int n = p->n;
+	s->p = p;
+	s->o = o;
+	s->n = n;
+	s->labeled = p->nlots > 0;
+	s->G = s->labeled ? p->nlots : (p->kmax < n ? p->kmax : n);
+	s->outside_ok = !p->everyone;
+	s->nsec = p->nsec;
+	s->nserv = p->nserv;
+	int G = s->G, nsec = p->nsec, nserv = p->nserv;
+	s->M = 0; /* complete-consortia dolls cost more than they saved (bench/README.md) */
+	if (s->M < 0)
+		s->M = 0;
+	if (!ALLOC(s->ord, n) || !ALLOC(s->W, n * n) || !ALLOC(s->sec, n) || !ALLOC(s->off, n * nserv) ||
+	    !ALLOC(s->gc, G) || !ALLOC(s->must, n) || !ALLOC(s->tog, 2 * p->ntogether) ||
+	    !ALLOC(s->togs, n + 1) || !ALLOC(s->apt, 2 * p->napart) || !ALLOC(s->apts, n + 1) ||
+	    !ALLOC(s->remsec, (n + 1) * nsec) || !ALLOC(s->remoff, (n + 1) * nserv) ||
+	    !ALLOC(s->remmust, n + 1) || !ALLOC(s->grp, n) || !ALLOC(s->size, G) ||
+	    !ALLOC(s->cnt, G * nsec) || !ALLOC(s->cov, G * nserv) || !ALLOC(s->link, n * G) ||
+	    !ALLOC(s->def, nsec) || !ALLOC(s->capsec, nsec) || !ALLOC(s->lack, nserv) ||
+	    !ALLOC(s->bg, n) || !ALLOC(s->cost, n) ||
+	    !ALLOC(s->opt, (n + 1) * (G + 1)) || !ALLOC(s->optv, (n + 1) * (G + 1)) ||
+	    !ALLOC(s->doll, (n + 1) * (s->M + 1)) ||
+	    !ALLOC(s->bests, n * (s->M + 1)) || !ALLOC(s->best, n) || !ALLOC(s->assign, n))
+		return -1;
+	make_order(p, s->ord);
+	int *depth = malloc((size_t)n * sizeof(int));
+	if (!depth)
+		return -1;
+	for (int d = 0; d < n; d++)
+		depth[s->ord[d]] = d;
+	double scale = 0;
+	for (int a = 0; a < n; a++) {
+		int i = s->ord[a];
+		s->sec[a] = p->sector[i];
+		for (int c = 0; c < nserv; c++)
+			s->off[a * nserv + c] = p->offers[i * nserv + c] != 0;
+		for (int b = 0; b < n; b++) {
+			s->W[a * n + b] = p->w[i * n + s->ord[b]];
+			scale += fabs(p->w[i * n + s->ord[b]]);
+		}
+	}
+	s->eps = 1e-9 * (scale > 1 ? scale : 1);
+	for (int g = 0; g < G; g++)
+		s->gc[g] = consort__problem_group(p, g);
+	/* pair rules as CSR lists of partner depths */
+	for (int t = 0; t < p->ntogether; t++) {
+		s->togs[depth[p->together[t][0]] + 1]++;
+		s->togs[depth[p->together[t][1]] + 1]++;
+		s->must[depth[p->together[t][0]]] = s->must[depth[p->together[t][1]]] = 1;
+	}
+	for (int t = 0; t < p->napart; t++) {
+		s->apts[depth[p->apart[t][0]] + 1]++;
+		s->apts[depth[p->apart[t][1]] + 1]++;
+	}
+	for (int d = 0; d < n; d++) {
+		s->togs[d + 1] += s->togs[d];
+		s->apts[d + 1] += s->apts[d];
+	}
+	int *fill = calloc((size_t)n, sizeof(int));
+	if (!fill) {
+		free(depth);
+		return -1;
+	}
+	for (int t = 0; t < p->ntogether; t++) {
+		int a = depth[p->together[t][0]], b = depth[p->together[t][1]];
+		s->tog[s->togs[a] + fill[a]++] = b;
+		s->tog[s->togs[b] + fill[b]++] = a;
+	}
+	memset(fill, 0, (size_t)n * sizeof(int));
+	for (int t = 0; t < p->napart; t++) {
+		int a = depth[p->apart[t][0]], b = depth[p->apart[t][1]];
+		s->apt[s->apts[a] + fill[a]++] = b;
+		s->apt[s->apts[b] + fill[b]++] = a;
+	}
+	free(fill);
+	free(depth);
+	for (int d = n - 1; d >= 0; d--) {
+		for (int t = 0; t < nsec; t++)
+			s->remsec[d * nsec + t] = s->remsec[(d + 1) * nsec + t] + (s->sec[d] == t);
+		for (int c = 0; c < nserv; c++)
+			s->remoff[d * nserv + c] = s->remoff[(d + 1) * nserv + c] + s->off[d * nserv + c];
+		s->remmust[d] = s->remmust[d + 1] + s->must[d];
+	}
+	for (int d = 0; d < n; d++)
+		s->grp[d] = UNPLACED;
+	s->t0 = now();
+	s->deadline = o->time_limit > 0 ? s->t0 + o->time_limit : 0;
+	s->next_report = s->t0 + 0.5;
+	return 0;
+}
+
+/* Empties every consortium (the placements are undone already; this also
+ * drops the rounding that adding and removing real weights leaves). */
+static void clear_state(search *s)
+{
+	s->opened = 0;
+	s->val = 0;
+	memset(s->size, 0, (size_t)s->G * sizeof(int));
+	memset(s->cnt, 0, (size_t)(s->G * s->nsec) * sizeof(int));
+	memset(s->cov, 0, (size_t)(s->G * s->nserv) * sizeof(int));
+	memset(s->link, 0, (size_t)(s->n * s->G) * sizeof(double));
+}
+
+/* The doll values: doll[d*(M+1)+m] = the optimum among depths d..n-1 alone,
+ * the rules relaxed but that there are at most G consortia (nobody outside
+ * when everyone is placed) of which at least m are complete (meet the global
+ * minimums of size, sectors and services): -inf when no such solution exists.
+ * Plus eps, so that a pruned tie can never leave it below a bound. Found from
+ * the last depth back to the first; each starts from the previous optimum of
+ * its m with depth d added where it gains most. */
+static void dolls(search *s)
+{
+	int n = s->n, G = s->G, M1 = s->M + 1;
+	int *main_best = s->best;
+	double *prev = calloc((size_t)M1, sizeof(double)); /* exact values of the previous dolls */
+	if (!prev) {
+		s->stopped = 1;
+		return;
+	}
+	s->relaxed = 1;
+	for (int m = 0; m < M1; m++) {
+		s->doll[n * M1 + m] = m == 0 ? 0 : -HUGE_VAL;
+		prev[m] = s->doll[n * M1 + m];
+	}
+	for (int d = n - 1; d >= 0 && !s->stopped; d--) {
+		for (int m = 0; m < M1 && !s->stopped; m++) {
+			s->best = s->bests + (size_t)m * n;
+			s->mreq = m;
+			s->d0 = d;
+			clear_state(s);
+			s->has_inc = 0;
+			s->inc = -HUGE_VAL;
+			if (prev[m] > -HUGE_VAL) {
+				double gain[CONSORT_BNB_MAX_N + 1];
+				int k = 0;
+				for (int g = 0; g <= G; g++)
+					gain[g] = 0;
+				for (int j = d + 1; j < n; j++) {
+					int g = s->best[j];
+					if (g >= 0) {
+						gain[g] += s->W[d * n + j];
+						if (g + 1 > k)
+							k = g + 1;
+					}
+				}
+				int pick = -2;
+				double pv = -HUGE_VAL;
+				if (k < G || s->outside_ok) {
+					pick = k < G ? k : -1;
+					pv = 0;
+				}
+				for (int g = 0; g < k; g++)
+					if (gain[g] > pv)
+						pv = gain[g], pick = g;
+				if (pick != -2) {
+					s->best[d] = pick;
+					s->has_inc = 1;
+					s->inc = prev[m] + pv;
+				}
+			}
+			dfs(s, d);
+			if (s->stopped)
+				break;
+			prev[m] = s->has_inc ? s->inc : -HUGE_VAL;
+			s->doll[d * M1 + m] = s->has_inc ? s->inc + s->eps : -HUGE_VAL;
+		}
+	}
+	free(prev);
+	s->best = main_best;
+	s->relaxed = 0;
+	s->mreq = 0;
+}
+
+int consort__bnb_solve(consort__bnb_result *res, const consort__problem *p,
+	const consort__bnb_options *o, consort_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = CONSORT_STATUS_STOPPED;
+	res->bound = HUGE_VAL;
+	if (!consort__bnb_supported(p))
+		return consort__error(err, CONSORT_EUSAGE, "the branch and bound engine takes 1..%d participants",
+			CONSORT_BNB_MAX_N);
+	consort__bnb_options defaults;
+	if (!o) {
+		consort__bnb_options_init(&defaults);
+		o = &defaults;
+	}
+	search s;
+	if (search_init(&s, p, o) < 0) {
+		search_free(&s);
+		return consort__error_nomem(err);
+	}
+	int n = p->n;
+	res->assign = malloc((size_t)n * sizeof(int));
+	if (!res->assign) {
+		search_free(&s);
+		return consort__error_nomem(err);
+	}
+
+	dolls(&s);
+	res->doll_seconds = now() - s.t0;
+
+	/* The start, if it is feasible. */
+	int start_ok = o->start && consort__problem_feasible(p, o->start, o->start_k, NULL, 0);
+	double start_obj = start_ok ? consort__problem_objective(p, o->start) : 0;
+
+	int main_started = 0;
+	if (!s.stopped) {
+		main_started = 1;
+		s.d0 = 0;
+		clear_state(&s);
+		s.report_bound = node_bound(&s, 0);
+		s.has_inc = 0;
+		s.inc = -HUGE_VAL;
+		if (start_ok) {
+			s.has_inc = 1;
+			s.inc = start_obj;
+			for (int d = 0; d < n; d++)
+				s.best[d] = o->start[s.ord[d]];
+		}
+		if (counts_reachable(&s, 0) && node_bound(&s, 0) > s.inc + s.eps)
+			dfs(&s, 0);
+	}
+	res->nodes = s.nodes;
+
+	/* What the search leaves: a proof, or (stopped) its best and, once the
+	 * doll of the whole problem is known, that doll as the bound. */
+	int have = main_started && s.has_inc;
+	if (!s.stopped) {
+		res->status = s.has_inc ? CONSORT_STATUS_OPTIMAL : CONSORT_STATUS_INFEASIBLE;
+		res->bound = s.has_inc ? s.inc : HUGE_VAL;
+	} else if (main_started) {
+		res->bound = s.report_bound;
+	} else {
+		have = 0;
+	}
+	if (!have && s.stopped && start_ok) {
+		for (int d = 0; d < n; d++)
+			s.best[d] = o->start[s.ord[d]];
+		have = 1;
+	}
+	if (have) {
+		for (int d = 0; d < n; d++)
+			res->assign[s.ord[d]] = s.best[d];
+		/* compact labels in order of first appearance (unlabeled) */
+		if (!s.labeled) {
+			int map[CONSORT_BNB_MAX_N];
+			for (int g = 0; g < CONSORT_BNB_MAX_N; g++)
+				map[g] = -1;
+			int k = 0;
+			for (int i = 0; i < n; i++) {
+				int g = res->assign[i];
+				if (g < 0)
+					continue;
+				if (map[g] < 0)
+					map[g] = k++;
+				res->assign[i] = map[g];
+			}
+			res->k = k;
+		} else {
+			res->k = s.G;
+		}
+		res->objective = consort__problem_objective(p, res->assign);
+		if (s.stopped)
+			res->status = CONSORT_STATUS_FEASIBLE;
+		if (res->bound < res->objective)
+			res->bound = res->objective;
+	} else {
+		free(res->assign);
+		res->assign = NULL;
+	}
+	search_free(&s);
+	return 0;
+}
