@@ -623,7 +623,7 @@ static int search_init(search *s, const consort__problem *p, const consort__bnb_
 			scale += fabs(p->w[i * n + s->ord[b]]);
 		}
 	}
-	s->eps = 1e-9 * (scale > 1 ? scale : 1);
+	s->eps = 1e-12 * (scale > 1 ? scale : 1); /* far above rounding, below solve.c's 1e-9 relative */
 	for (int g = 0; g < G; g++)
 		s->gc[g] = consort__problem_group(p, g);
 	/* pair rules as CSR lists of partner depths */
@@ -801,6 +801,23 @@ int consort__bnb_solve(consort__bnb_result *res, const consort__problem *p,
 			s.inc = start_obj;
 			for (int d = 0; d < n; d++)
 				s.best[d] = o->start[s.ord[d]];
+		}
+		/* The optimum of the whole relaxed problem, when it meets every rule
+		 * (no rules beyond the count, say), is optimal: the search only
+		 * confirms it at the root. */
+		int kd = 0;
+		for (int d = 0; d < n; d++) {
+			s.assign[s.ord[d]] = s.bests[d];
+			if (s.bests[d] + 1 > kd)
+				kd = s.bests[d] + 1;
+		}
+		if (!s.labeled && s.doll[0] > -HUGE_VAL && consort__problem_feasible(p, s.assign, kd, NULL, 0)) {
+			double v = consort__problem_objective(p, s.assign);
+			if (!s.has_inc || v > s.inc) {
+				s.has_inc = 1;
+				s.inc = v;
+				memcpy(s.best, s.bests, (size_t)n * sizeof(int));
+			}
 		}
 		if (counts_reachable(&s, 0) && node_bound(&s, 0) > s.inc + s.eps)
 			dfs(&s, 0);
