@@ -184,15 +184,15 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 		consort__bnb_options bo;
 		consort__bnb_options_init(&bo);
 		if (opts->time_limit > 0)
-			bo.time_limit = fmax(0.001, (opts->time_limit - (now() - r.t0)) * 0.5);
+			bo.time_limit = fmax(0.001, (opts->time_limit - (now() - r->t0)) * 0.5);
 		bo.start = found ? assign : NULL;
 		bo.start_k = k;
 		bo.progress = ilp_progress;
-		bo.progress_data = &r;
+		bo.progress_data = r;
 		consort__bnb_result br;
 		rc = consort__bnb_solve(&br, p, &bo, err);
 		if (rc < 0)
-			goto fail;
+			return rc;
 		engine_name = "exact";
 		bound = fmin(bound, br.bound);
 		if (br.status == CONSORT_STATUS_INFEASIBLE) {

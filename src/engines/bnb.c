@@ -106,7 +106,7 @@ void consort__bnb_result_dispose(consort__bnb_result *r)
 
 int consort__bnb_supported(const consort__problem *p)
 {
-	return p->n >= 1 && p->n <= CONSORT_BNB_MAX_N && p->kmax >= 1;
+	return p->n >= 1 && p->n <= CONSORT_BNB_MAX_N && p->kmax >= 1 && !consort__problem_has_extended_rules(p);
 }
 
 /* ---- state changes ---- */
