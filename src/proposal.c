@@ -34,6 +34,13 @@ struct consort_proposal {
 	double min_fit;   /* the weakest placed member's fit (+inf: nobody placed) */
 	size_t nconflict;
 	char **conflict;
+	/* alternatives (owned), and for an alternative its moves against the best */
+	size_t nalt, alt_asked;
+	int alt_differ, alt_exhausted;
+	struct consort_proposal **alt;
+	size_t nmoved;
+	size_t *moved;
+	double gap_to_best;
 };
 
 /* Relative tolerance used wherever two objective values are compared. */
@@ -68,6 +75,10 @@ void consort_proposal_free(consort_proposal *p)
 	for (size_t i = 0; i < p->nconflict; i++)
 		free(p->conflict[i]);
 	free(p->conflict);
+	for (size_t a = 0; a < p->nalt; a++)
+		consort_proposal_free(p->alt[a]);
+	free(p->alt);
+	free(p->moved);
 	free(p->engine);
 	free(p);
 }
@@ -220,6 +231,53 @@ int consort__proposal_new(consort_proposal **out, const consort__problem *pb,
 	}
 	*out = p;
 	return 0;
+}
+
+int consort__proposal_add_alternative(consort_proposal *p, consort_proposal *alt, const int *moved,
+	consort_error *err)
+{
+	consort_proposal **bigger = realloc(p->alt, (p->nalt + 1) * sizeof(*bigger));
+	if (!bigger) {
+		consort_proposal_free(alt);
+		return consort__error_nomem(err);
+	}
+	p->alt = bigger;
+	alt->moved = malloc((alt->nparts ? alt->nparts : 1) * sizeof(size_t));
+	if (!alt->moved) {
+		consort_proposal_free(alt);
+		return consort__error_nomem(err);
+	}
+	for (size_t i = 0; i < alt->nparts; i++)
+		if (moved[i])
+			alt->moved[alt->nmoved++] = i;
+	alt->gap_to_best = p->objective - alt->objective;
+	p->alt[p->nalt++] = alt;
+	return 0;
+}
+
+void consort__proposal_set_alternatives(consort_proposal *p, size_t asked, int differ, int exhausted)
+{
+	p->alt_asked = asked;
+	p->alt_differ = differ;
+	p->alt_exhausted = exhausted;
+}
+
+size_t consort_proposal_alternative_count(const consort_proposal *p) { return p->nalt; }
+size_t consort_proposal_alternatives_asked(const consort_proposal *p) { return p->alt_asked; }
+int consort_proposal_alternatives_differ(const consort_proposal *p) { return p->alt_differ; }
+int consort_proposal_alternatives_exhausted(const consort_proposal *p) { return p->alt_exhausted; }
+double consort_proposal_gap_to_best(const consort_proposal *alt) { return alt->gap_to_best; }
+
+const consort_proposal *consort_proposal_alternative(const consort_proposal *p, size_t i)
+{
+	return i < p->nalt ? p->alt[i] : NULL;
+}
+
+const size_t *consort_proposal_moved(const consort_proposal *alt, size_t *nmoved)
+{
+	if (nmoved)
+		*nmoved = alt->nmoved;
+	return alt->moved;
 }
 
 int consort__proposal_add_conflict(consort_proposal *p, const char *item, consort_error *err)
@@ -719,6 +777,56 @@ static int add_ids(cJSON *obj, const char *key, const size_t *idx, size_t n, con
 	return 0;
 }
 
+/* "consortia" and "outside". */
+static int add_consortia(cJSON *root, const consort_proposal *p, const consort_session *s)
+{
+	cJSON *cons = cJSON_AddArrayToObject(root, "consortia");
+	if (!cons)
+		return -1;
+	for (size_t c = 0; c < p->k; c++) {
+		cJSON *item = cJSON_CreateObject();
+		if (!item || !cJSON_AddItemToArray(cons, item)) {
+			cJSON_Delete(item);
+			return -1;
+		}
+		if (add_ids(item, "members", p->cons[c].members, p->cons[c].n, s) < 0 ||
+		    add_number(item, "score", p->cons[c].score, 6, 1) < 0 ||
+		    (p->cons[c].lot && !cJSON_AddStringToObject(item, "lot", p->cons[c].lot)))
+			return -1;
+	}
+	return add_ids(root, "outside", p->outside, p->noutside, s);
+}
+
+/* "alternatives": [{"objective", "status", "bound", "gap_to_best", "consortia", "outside", "moved"}]. */
+static int add_alternatives(cJSON *root, const consort_proposal *p, const consort_session *s)
+{
+	if (!p->alt_asked)
+		return 0;
+	if (!cJSON_AddNumberToObject(root, "alternatives_asked", (double)p->alt_asked) ||
+	    !cJSON_AddNumberToObject(root, "differ", p->alt_differ) ||
+	    !cJSON_AddBoolToObject(root, "alternatives_exhausted", p->alt_exhausted))
+		return -1;
+	cJSON *arr = cJSON_AddArrayToObject(root, "alternatives");
+	if (!arr)
+		return -1;
+	for (size_t a = 0; a < p->nalt; a++) {
+		const consort_proposal *alt = p->alt[a];
+		cJSON *item = cJSON_CreateObject();
+		if (!item || !cJSON_AddItemToArray(arr, item)) {
+			cJSON_Delete(item);
+			return -1;
+		}
+		if (add_number(item, "objective", alt->objective, 6, 1) < 0 ||
+		    !cJSON_AddStringToObject(item, "status", consort_status_name(alt->status)) ||
+		    add_number(item, "bound", alt->bound, 6, 1) < 0 ||
+		    add_number(item, "gap_to_best", alt->gap_to_best, 6, 1) < 0 ||
+		    add_consortia(item, alt, s) < 0 ||
+		    add_ids(item, "moved", alt->moved, alt->nmoved, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static cJSON *build_json(const consort_proposal *p, const consort_session *s)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -732,26 +840,14 @@ static cJSON *build_json(const consort_proposal *p, const consort_session *s)
 	    add_number(root, "gap", p->gap, 6, 1) < 0 ||
 	    add_number(root, "seconds", p->seconds, 6, 3) < 0)
 		goto fail;
-	cJSON *cons = cJSON_AddArrayToObject(root, "consortia");
-	if (!cons)
-		goto fail;
-	for (size_t c = 0; c < p->k; c++) {
-		cJSON *item = cJSON_CreateObject();
-		if (!item || !cJSON_AddItemToArray(cons, item)) {
-			cJSON_Delete(item);
-			goto fail;
-		}
-		if (add_ids(item, "members", p->cons[c].members, p->cons[c].n, s) < 0 ||
-		    add_number(item, "score", p->cons[c].score, 6, 1) < 0 ||
-		    (p->cons[c].lot && !cJSON_AddStringToObject(item, "lot", p->cons[c].lot)))
-			goto fail;
-	}
-	if (add_ids(root, "outside", p->outside, p->noutside, s) < 0)
+	if (add_consortia(root, p, s) < 0)
 		goto fail;
 	if (p->nabsent && add_ids(root, "absent", p->absent, p->nabsent, s) < 0)
 		goto fail;
 	if (p->maxmin && (!cJSON_AddStringToObject(root, "objective_kind", "maxmin") ||
 	    add_number(root, "min_fit_achieved", p->min_fit, 6, 1) < 0))
+		goto fail;
+	if (add_alternatives(root, p, s) < 0)
 		goto fail;
 	if (p->status == CONSORT_STATUS_INFEASIBLE && p->nconflict) {
 		cJSON *arr = cJSON_AddArrayToObject(root, "conflict");
@@ -1114,6 +1210,56 @@ static void text_consortia(strbuf *sb, const consort_proposal *p, const consort_
 	}
 }
 
+/* Each alternative: objective, cost against the best, who moves, its consortia. */
+static void text_alternatives(strbuf *sb, const consort_proposal *p, const consort_session *s)
+{
+	char num[64], cost[64];
+	if (!p->alt_asked)
+		return;
+	sb_printf(sb, "\nAlternatives \xe2\x80\x94 %zu of %zu asked, each differing by at least %d member%s",
+		p->nalt, p->alt_asked, p->alt_differ, p->alt_differ == 1 ? "" : "s");
+	if (p->nalt < p->alt_asked)
+		sb_add(sb, p->alt_exhausted ? " (no more exist)" : " (the time ran out)",
+			p->alt_exhausted ? 16 : 19);
+	sb_add(sb, "\n", 1);
+	for (size_t a = 0; a < p->nalt; a++) {
+		const consort_proposal *alt = p->alt[a];
+		fmt_num(num, sizeof(num), alt->objective, 2, 1);
+		fmt_num(cost, sizeof(cost), alt->gap_to_best, 2, 1);
+		sb_printf(sb, "\nAlternative %zu: objective %s, %s below the best (%s)\n", a + 1, num, cost,
+			consort_status_name(alt->status));
+		sb_add(sb, "  moves:", 8);
+		for (size_t m = 0; m < alt->nmoved; m++) {
+			sb_add(sb, " ", 1);
+			sb_clean(sb, consort_session_participant(s, alt->moved[m])->id);
+		}
+		sb_add(sb, "\n", 1);
+		for (size_t c = 0; c < alt->k; c++) {
+			fmt_num(num, sizeof(num), alt->cons[c].score, 2, 1);
+			sb_printf(sb, "  %zu", c + 1);
+			if (alt->cons[c].lot) {
+				sb_add(sb, " (lot ", 6);
+				sb_clean(sb, alt->cons[c].lot);
+				sb_add(sb, ")", 1);
+			}
+			sb_printf(sb, " score %s:", num);
+			for (size_t m = 0; m < alt->cons[c].n; m++) {
+				sb_add(sb, " ", 1);
+				sb_clean(sb, consort_session_participant(s, alt->cons[c].members[m])->id);
+			}
+			sb_add(sb, "\n", 1);
+		}
+		if (alt->noutside) {
+			sb_add(sb, "  outside:", 10);
+			for (size_t o = 0; o < alt->noutside; o++) {
+				sb_add(sb, " ", 1);
+				sb_clean(sb, consort_session_participant(s, alt->outside[o])->id);
+			}
+			sb_add(sb, "\n", 1);
+		}
+	}
+}
+
 int consort_proposal_to_text(char **out, const consort_proposal *p, const consort_session *s,
 	consort_error *err)
 {
@@ -1140,6 +1286,7 @@ int consort_proposal_to_text(char **out, const consort_proposal *p, const consor
 		sb_add(&sb, "\nNo proposal found within the time limit.\n", 42);
 	} else {
 		text_consortia(&sb, p, s);
+		text_alternatives(&sb, p, s);
 	}
 	if (sb.failed || !sb.data) {
 		free(sb.data);

@@ -60,6 +60,7 @@ void consort_solve_options_init(consort_solve_options *opts)
 	opts->engine = CONSORT_ENGINE_AUTO;
 	opts->seed = 1;
 	opts->explain = 1;
+	opts->differ = 1;
 }
 
 /* Sum of the positive weights: no proposal can score more. */
@@ -371,6 +372,170 @@ static int solve_maxmin(outcome *oc, const consort__problem *p, consort_engine e
 	return 0;
 }
 
+/* The session's assignment of an engine's (absent members outside). */
+static void expand(int *fassign, const consort__problem *full, const int *assign, int n, const int *orig)
+{
+	for (int i = 0; i < full->n; i++)
+		fassign[i] = -1;
+	for (int i = 0; i < n; i++)
+		fassign[orig[i]] = assign[i];
+}
+
+/* One more solution of q: the exact engine (or the heuristic engine alone).
+ * Returns 1 with res filled, 0 when q is proved infeasible, 2 when none was
+ * found in time, negative on error. */
+static int next_solution(consort__ilp_result *res, const consort__problem *q, consort_engine engine,
+	double limit, unsigned long seed, consort_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	if (engine == CONSORT_ENGINE_HEURISTIC) {
+		consort__heur_options h;
+		consort__heur_options_init(&h);
+		h.seed = seed;
+		h.time_limit = limit > 0 ? limit : 5;
+		res->assign = malloc((size_t)(q->n ? q->n : 1) * sizeof(int));
+		if (!res->assign)
+			return consort__error_nomem(err);
+		int found = consort__heuristic_solve(q, &h, res->assign, &res->k, &res->objective, err);
+		if (found <= 0) {
+			consort__ilp_result_dispose(res);
+			return found < 0 ? found : 2;
+		}
+		res->status = CONSORT_STATUS_FEASIBLE;
+		res->bound = HUGE_VAL;
+		return 1;
+	}
+	consort__ilp_options io;
+	consort__ilp_options_init(&io);
+	io.time_limit = limit;
+	int rc = consort__ilp_solve(res, q, &io, err);
+	if (rc < 0)
+		return rc;
+	if (res->status == CONSORT_STATUS_INFEASIBLE) {
+		consort__ilp_result_dispose(res);
+		return 0;
+	}
+	if (!res->assign) {
+		consort__ilp_result_dispose(res);
+		return 2;
+	}
+	return 1;
+}
+
+/* Whether a is at least `differ` members from each accepted solution (the
+ * exclusions of q with acc[e] set). */
+static int far_enough(const consort__problem *q, const unsigned char *acc, const int *a, int k, int differ)
+{
+	for (int e = 0; e < q->nexclude; e++)
+		if (acc[e] && consort__problem_distance(q, a, k, q->exclude[e].assign, q->exclude[e].k, NULL) < differ)
+			return 0;
+	return 1;
+}
+
+/* Adds an exclusion to q and whether it is an accepted solution to acc. */
+static int exclude(consort__problem *q, unsigned char **acc, const int *a, int k, int differ, int accepted)
+{
+	unsigned char *bigger = realloc(*acc, (size_t)q->nexclude + 1);
+	if (!bigger)
+		return -1;
+	*acc = bigger;
+	if (consort__problem_add_exclude(q, a, k, differ) < 0)
+		return -1;
+	(*acc)[q->nexclude - 1] = (unsigned char)accepted;
+	return 0;
+}
+
+/* The alternatives after the best (Lawler's k-best scheme with the difference
+ * rule): each next one is the best solution at least `differ` members from the
+ * best and every earlier alternative. Without lots the exact engine excludes
+ * only identical partitions, so a solution closer than `differ` to an accepted
+ * one is excluded in turn (it is infeasible for the true problem) and q solved
+ * again: exact, since only solutions the rule forbids are cut off. */
+static int find_alternatives(consort_proposal *prop, const consort__problem *full, const consort__problem *p,
+	const int *orig, const outcome *best, consort_engine engine, run *r, const consort_session *s,
+	consort_error *err)
+{
+	const consort_solve_options *opts = r->o;
+	int want = opts->alternatives, differ = opts->differ >= 1 ? opts->differ : 1, exhausted = 0, rc = 0;
+	consort__problem *q = consort__problem_clone(p);
+	int *fassign = malloc((size_t)(full->n ? full->n : 1) * sizeof(int));
+	int *fbest = malloc((size_t)(full->n ? full->n : 1) * sizeof(int));
+	int *moved = malloc((size_t)(full->n ? full->n : 1) * sizeof(int));
+	unsigned char *acc = NULL;
+	if (!q || !fassign || !fbest || !moved)
+		goto nomem;
+	if (q->maxmin) {
+		/* As fair as the best: its weakest fit stays a floor. */
+		double t = consort__problem_min_fit(p, best->assign);
+		q->maxmin = 0;
+		if (!q->has_min_fit || t > q->min_fit) {
+			q->has_min_fit = 1;
+			q->min_fit = t;
+		}
+	}
+	expand(fbest, full, best->assign, p->n, orig);
+	if (exclude(q, &acc, best->assign, best->k, differ, 1) < 0)
+		goto nomem;
+	for (int a = 0; a < want && !exhausted;) {
+		double left = opts->time_limit > 0 ? opts->time_limit - (now() - r->t0) : 0;
+		if (opts->time_limit > 0 && left <= 0.001)
+			break;
+		consort__ilp_result res;
+		double t0 = now();
+		int got = next_solution(&res, q, engine, left > 0 ? left / (want - a) : 0, opts->seed + (unsigned long)a, err);
+		if (got < 0) {
+			rc = got;
+			goto done;
+		}
+		if (got != 1) {
+			exhausted = got == 0;
+			break;
+		}
+		int ok = far_enough(q, acc, res.assign, res.k, differ);
+		if (exclude(q, &acc, res.assign, res.k, ok ? differ : 1, ok) < 0) {
+			consort__ilp_result_dispose(&res);
+			goto nomem;
+		}
+		if (!ok) {
+			consort__ilp_result_dispose(&res);
+			continue;
+		}
+		expand(fassign, full, res.assign, p->n, orig);
+		consort_proposal *alt = NULL;
+		double obj = consort__problem_objective(p, res.assign);
+		double bound = res.status == CONSORT_STATUS_OPTIMAL ? obj : fmax(res.bound, obj);
+		rc = consort__proposal_new(&alt, full, res.status, fassign, res.k, bound, now() - t0,
+			engine == CONSORT_ENGINE_HEURISTIC ? "heuristic" : "exact", err);
+		int fk = res.k;
+		consort__ilp_result_dispose(&res);
+		if (rc < 0)
+			goto done;
+		consort_error cerr;
+		if (consort_proposal_check(alt, s, &cerr) < 0) {
+			consort_proposal_free(alt);
+			rc = consort__error(err, CONSORT_EINTERNAL, "internal error: an alternative breaks a rule (%s)",
+				cerr.message);
+			goto done;
+		}
+		if (consort__problem_distance(full, fassign, fk, fbest, best->k, moved) < 0)
+			goto nomem;
+		if ((rc = consort__proposal_add_alternative(prop, alt, moved, err)) < 0)
+			goto done;
+		a++;
+	}
+	consort__proposal_set_alternatives(prop, (size_t)want, differ, exhausted);
+	goto done;
+nomem:
+	rc = consort__error_nomem(err);
+done:
+	consort__problem_free(q);
+	free(fassign);
+	free(fbest);
+	free(moved);
+	free(acc);
+	return rc;
+}
+
 int consort_solve(consort_proposal **out, const consort_session *s,
 	const consort_solve_options *opts, consort_error *err)
 {
@@ -441,6 +606,17 @@ int consort_solve(consort_proposal **out, const consort_session *s,
 			consort_proposal_free(prop);
 			rc = consort__error(err, CONSORT_EINTERNAL, "internal error: the proposal breaks a rule (%s)",
 				cerr.message);
+			goto fail;
+		}
+	}
+	if (opts->alternatives > 0) {
+		if (found)
+			rc = find_alternatives(prop, full, p, orig, &oc, engine, &r, s, err);
+		else
+			consort__proposal_set_alternatives(prop, (size_t)opts->alternatives,
+				opts->differ >= 1 ? opts->differ : 1, status == CONSORT_STATUS_INFEASIBLE);
+		if (rc < 0) {
+			consort_proposal_free(prop);
 			goto fail;
 		}
 	}

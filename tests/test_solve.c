@@ -106,7 +106,8 @@ static consort_session *random_session(unsigned seed, int n, char *rules, size_t
 			char a[16], b[16];
 			snprintf(a, sizeof(a), "p%d", i);
 			snprintf(b, sizeof(b), "p%d", j);
-			double score = 1 + (double)(rnd(&s) % 9) / 2.0;
+			/* ext & 2: real scores, so that no two proposals tie */
+			double score = ext & 2 ? 1 + 4.0 * (double)rnd(&s) / 32768.0 : 1 + (double)(rnd(&s) % 9) / 2.0;
 			assert_int_equal(consort_session_add_rating(ss, a, b, score, &err), 0);
 		}
 	consort_scoring sc = consort_session_scoring(ss);
@@ -153,7 +154,7 @@ static consort_session *random_session(unsigned seed, int n, char *rules, size_t
 		strcat(rules, "\"everyone\": false, ");
 		optional = 1;
 	}
-	if (ext)
+	if (ext & 1)
 		extended_rules(rules, rlen, &s, n, has_lots, optional, (int[]){a, b, c, d});
 	size_t at = strlen(rules);
 	while (at > 1 && (rules[at - 1] == ' ' || rules[at - 1] == ','))
@@ -282,6 +283,168 @@ static void test_extended_sessions_against_oracle(void **state)
 	sessions_against_oracle(1);
 }
 
+/* Every feasible assignment of a session (by consort_proposal_check), as in the oracle. */
+typedef struct feasible_set {
+	int n, count;
+	int *assign; /* count * n */
+	int *k;
+	double *obj;
+} feasible_set;
+
+static void all_feasible(const consort_session *s, const consort__problem *p, feasible_set *fs)
+{
+	int n = p->n, lots = p->nlots, optional = !p->everyone || p->absent;
+	int a[16];
+	memset(fs, 0, sizeof(*fs));
+	fs->n = n;
+	int cap = 0;
+	for (int i = 0; i < n; i++)
+		a[i] = optional ? -1 : 0;
+	for (;;) {
+		int k = lots, canon = 1;
+		if (!lots) {
+			int maxl = -1;
+			for (int i = 0; i < n && canon; i++) {
+				if (a[i] > maxl + 1)
+					canon = 0;
+				if (a[i] > maxl)
+					maxl = a[i];
+			}
+			k = maxl + 1;
+		}
+		consort_proposal *prop;
+		if (canon && consort__proposal_new(&prop, p, CONSORT_STATUS_FEASIBLE, a, k, HUGE_VAL, 0, "oracle", NULL) == 0) {
+			if (consort_proposal_check(prop, s, NULL) == 0) {
+				if (fs->count == cap) {
+					cap = cap ? 2 * cap : 64;
+					fs->assign = realloc(fs->assign, (size_t)cap * (size_t)n * sizeof(int));
+					fs->k = realloc(fs->k, (size_t)cap * sizeof(int));
+					fs->obj = realloc(fs->obj, (size_t)cap * sizeof(double));
+					assert_non_null(fs->assign);
+				}
+				memcpy(fs->assign + (size_t)fs->count * n, a, (size_t)n * sizeof(int));
+				fs->k[fs->count] = k;
+				fs->obj[fs->count++] = consort_proposal_objective(prop);
+			}
+			consort_proposal_free(prop);
+		}
+		int top = lots ? lots - 1 : n - 1, i = n - 1;
+		while (i >= 0 && a[i] == top) {
+			a[i] = optional ? -1 : 0;
+			i--;
+		}
+		if (i < 0)
+			break;
+		a[i]++;
+	}
+}
+
+/* A proposal's assignment in session indexes (-1: outside or absent); returns k. */
+static int assignment_of(const consort_proposal *prop, int n, int *a)
+{
+	for (int i = 0; i < n; i++)
+		a[i] = -1;
+	size_t k = consort_proposal_count(prop);
+	for (size_t c = 0; c < k; c++) {
+		size_t nm;
+		const size_t *m = consort_proposal_members(prop, c, &nm);
+		for (size_t j = 0; j < nm; j++)
+			a[m[j]] = (int)c;
+	}
+	return (int)k;
+}
+
+/* Alternatives against the true greedy sequence of brute force: alt_1 is the
+ * best feasible proposal at least D members from the best, alt_2 the best at
+ * least D from both, ...; real scores make the sequence unique. Fewer exist
+ * than asked in many of these sessions, and that count must agree too. */
+static void test_alternatives_against_brute_force(void **state)
+{
+	(void)state;
+	int total = quick() ? 40 : 160, compared = 0, short_lists = 0, alts = 0;
+	char rules[2048];
+	for (int t = 0; t < total; t++) {
+		int n = 3 + t % 4, want = 1 + t % 4, differ = 1 + (t / 4) % 3;
+		consort_session *s = random_session(300000u + (unsigned)t, n, rules, sizeof(rules), 2 | (t % 2));
+		if (!s)
+			continue;
+		if (consort_session_rules(s)->objective == CONSORT_OBJECTIVE_MAXMIN)
+			assert_int_equal(consort_session_set_objective(s, CONSORT_OBJECTIVE_TOTAL, NULL), 0);
+		consort__problem *p;
+		assert_int_equal(consort__problem_build(&p, s, NULL), 0);
+		feasible_set fs;
+		all_feasible(s, p, &fs);
+		/* The greedy sequence. */
+		int seq[8], nseq = 0;
+		for (int step = 0; step <= want && fs.count; step++) {
+			int best = -1;
+			for (int f = 0; f < fs.count; f++) {
+				int ok = 1;
+				for (int q = 0; q < nseq && ok; q++)
+					ok = consort__problem_distance(p, fs.assign + (size_t)f * n, fs.k[f],
+						fs.assign + (size_t)seq[q] * n, fs.k[seq[q]], NULL) >= (step ? differ : 1);
+				if (ok && (best < 0 || fs.obj[f] > fs.obj[best]))
+					best = f;
+			}
+			if (best < 0)
+				break;
+			seq[nseq++] = best;
+		}
+		consort_solve_options o;
+		consort_solve_options_init(&o);
+		o.alternatives = want;
+		o.differ = differ;
+		o.explain = 0;
+		consort_proposal *prop;
+		consort_error err;
+		if (consort_solve(&prop, s, &o, &err) != 0)
+			fail_msg("session %d: %s (rules %s)", t, err.message, rules);
+		if (!fs.count) {
+			assert_int_equal(consort_proposal_status(prop), CONSORT_STATUS_INFEASIBLE);
+			assert_int_equal(consort_proposal_alternative_count(prop), 0);
+		} else {
+			size_t got = consort_proposal_alternative_count(prop);
+			if (got != (size_t)(nseq - 1))
+				fail_msg("session %d (D %d, %d asked): %zu alternatives, brute force %d (rules %s)", t, differ,
+					want, got, nseq - 1, rules);
+			assert_int_equal(consort_proposal_alternatives_exhausted(prop), got < (size_t)want);
+			short_lists += got < (size_t)want;
+			int all[8][16], ks[8];
+			ks[0] = assignment_of(prop, n, all[0]);
+			assert_true(fabs(consort_proposal_objective(prop) - fs.obj[seq[0]]) < 1e-6);
+			for (size_t a = 0; a < got; a++) {
+				const consort_proposal *alt = consort_proposal_alternative(prop, a);
+				double want_obj = fs.obj[seq[a + 1]];
+				if (fabs(consort_proposal_objective(alt) - want_obj) > 1e-6)
+					fail_msg("session %d (D %d): alternative %zu objective %g, brute force %g (rules %s)", t,
+						differ, a + 1, consort_proposal_objective(alt), want_obj, rules);
+				assert_int_equal(consort_proposal_status(alt), CONSORT_STATUS_OPTIMAL);
+				assert_true(fabs(consort_proposal_gap_to_best(alt) -
+					(consort_proposal_objective(prop) - want_obj)) < 1e-6);
+				assert_int_equal(consort_proposal_check(alt, s, NULL), 0);
+				ks[a + 1] = assignment_of(alt, n, all[a + 1]);
+				size_t nmoved;
+				consort_proposal_moved(alt, &nmoved);
+				assert_int_equal((int)nmoved, consort__problem_distance(p, all[a + 1], ks[a + 1], all[0], ks[0], NULL));
+				for (size_t b = 0; b <= a; b++)
+					assert_true(consort__problem_distance(p, all[a + 1], ks[a + 1], all[b], ks[b], NULL) >= differ);
+				alts++;
+			}
+			compared++;
+		}
+		free(fs.assign);
+		free(fs.k);
+		free(fs.obj);
+		consort_proposal_free(prop);
+		consort__problem_free(p);
+		consort_session_free(s);
+	}
+	print_message("%d sessions: %d alternatives as brute force's greedy sequence, %d lists shorter than asked\n",
+		compared, alts, short_lists);
+	assert_true(compared > total / 3);
+	assert_true(short_lists > 0 && short_lists < compared);
+}
+
 /* The heuristic engine alone: always a proposal that meets the rules when one
  * exists, never better than the optimum, and status "feasible" (no proof). */
 static void test_heuristic_engine(void **state)
@@ -324,6 +487,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sessions_against_oracle),
 		cmocka_unit_test(test_extended_sessions_against_oracle),
+		cmocka_unit_test(test_alternatives_against_brute_force),
 		cmocka_unit_test(test_heuristic_engine),
 	};
 	return cmocka_run_group_tests_name("solve", tests, NULL, NULL);

@@ -49,6 +49,22 @@ consort_objective consort_proposal_objective_kind(const consort_proposal *p);
 /* The weakest placed member's fit (0 when nobody is placed). */
 double consort_proposal_min_fit(const consort_proposal *p);
 
+/* Alternatives (consort_solve_options.alternatives): proposals owned by p, in
+ * order (best first), each with its own status, objective, bound and consortia.
+ * Fewer than asked when no more exist (or the time ran out: see the last one's
+ * status). */
+size_t consort_proposal_alternative_count(const consort_proposal *p);
+const consort_proposal *consort_proposal_alternative(const consort_proposal *p, size_t i);
+/* How many alternatives were asked for, and the difference asked (0 and 0 without). */
+size_t consort_proposal_alternatives_asked(const consort_proposal *p);
+int consort_proposal_alternatives_differ(const consort_proposal *p);
+/* 1 when the search for alternatives ended because no more exist. */
+int consort_proposal_alternatives_exhausted(const consort_proposal *p);
+/* For an alternative: the participants placed differently from the best
+ * proposal (participant indexes, ascending), and best objective - its objective. */
+const size_t *consort_proposal_moved(const consort_proposal *alt, size_t *nmoved);
+double consort_proposal_gap_to_best(const consort_proposal *alt);
+
 /* When infeasible: a small set of rules that cannot all hold together,
  * as readable items such as "rules.consortia = 2" (may be empty). */
 size_t consort_proposal_conflict_count(const consort_proposal *p);

@@ -32,6 +32,14 @@ typedef struct consort_solve_options {
 	consort_progress_cb progress; /* may be NULL */
 	void *progress_data;
 	int explain;         /* when infeasible, search for a smallest clashing set of rules (default 1) */
+	/* After the best proposal, the next `alternatives` best proposals, each
+	 * differing from every earlier one (the best included) by at least `differ`
+	 * members placed differently (relabelling consortia is not a difference;
+	 * with lots, a member in another lot is). Ranked by the total objective under
+	 * the same rules (with maxmin, at the best's weakest fit or above). Found
+	 * exactly by the exact engine (the heuristic engine: without proof). */
+	int alternatives;    /* default 0 */
+	int differ;          /* >= 1, default 1 */
 } consort_solve_options;
 
 void consort_solve_options_init(consort_solve_options *opts);
