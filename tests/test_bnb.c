@@ -91,6 +91,74 @@ static void test_against_brute_force(void **state)
 	assert_true(total - feasible > total / 20);
 }
 
+/* The rules beyond formats.md: min_fit, pins, absent members and exclusions
+ * of earlier solutions (alternatives), each with the others and every kind. */
+static int compare_extended(unsigned seed, int n, int mask, int ext)
+{
+	consort__problem *p = randprob_make(seed, n, mask);
+	assert_non_null(p);
+	srand(seed);
+	if (ext & 1) {
+		static const double xs[] = {-1, 0, 0.5, 1, 2};
+		p->has_min_fit = 1;
+		p->min_fit = xs[rand() % 5];
+	}
+	if (ext & 2) {
+		p->fixed = malloc((size_t)n * sizeof(int));
+		assert_non_null(p->fixed);
+		for (int i = 0; i < n; i++)
+			p->fixed[i] = CONSORT__FREE;
+		int i = rand() % n;
+		if (p->nlots)
+			p->fixed[i] = rand() % p->nlots;
+		else if (!p->everyone)
+			p->fixed[i] = -1;
+	}
+	if (ext & 4) {
+		p->absent = calloc((size_t)n, 1);
+		assert_non_null(p->absent);
+		p->absent[rand() % n] = 1;
+	}
+	int bassign[BRUTE_MAX_N], bk = 0;
+	double best = 0;
+	int feasible = brute_solve(p, bassign, &bk, &best);
+	assert_true(feasible >= 0);
+	if ((ext & 8) && feasible) {
+		/* exclude the optimum: the next best that differs enough */
+		assert_int_equal(consort__problem_add_exclude(p, bassign, bk, 1 + rand() % 3), 0);
+		feasible = brute_solve(p, bassign, &bk, &best);
+	}
+	consort__bnb_result res;
+	solve_bnb(&res, p, NULL, 0, 0);
+	if (!feasible) {
+		if (res.status != CONSORT_STATUS_INFEASIBLE)
+			fail_msg("seed %u n %d ext %d [%s]: brute force says infeasible, bnb says %d", seed, n, ext,
+				randprob_describe(mask), res.status);
+	} else {
+		if (res.status != CONSORT_STATUS_OPTIMAL || !consort__problem_feasible(p, res.assign, res.k, NULL, 0) ||
+		    fabs(res.objective - best) > 1e-6)
+			fail_msg("seed %u n %d ext %d [%s]: bnb status %d obj %g, brute force %g", seed, n, ext,
+				randprob_describe(mask), res.status, res.objective, best);
+	}
+	consort__bnb_result_dispose(&res);
+	consort__problem_free(p);
+	return feasible;
+}
+
+static void test_extended_rules(void **state)
+{
+	(void)state;
+	int count = quick() ? 150 : 800, feasible = 0;
+	for (int t = 0; t < count; t++) {
+		int ext = 1 + t % 15;
+		feasible += compare_extended(30000u + (unsigned)t, 3 + t % 7, randprob_mask(7u * (unsigned)t + 11), ext);
+	}
+	print_message("%d problems with min_fit, pins, absent members, exclusions: %d feasible, all agree\n",
+		count, feasible);
+	assert_true(feasible > count / 5);
+	assert_true(count - feasible > count / 20);
+}
+
 /* Unstructured weights beyond brute force: the same optimum as GLPK. */
 static void test_against_ilp(void **state)
 {
@@ -171,6 +239,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_brute_force),
+		cmocka_unit_test(test_extended_rules),
 		cmocka_unit_test(test_against_ilp),
 		cmocka_unit_test(test_time_limit),
 		cmocka_unit_test(test_planted),

@@ -34,6 +34,8 @@
 #include <time.h>
 
 #define UNPLACED (-2)
+#define PIN_FREE (-2)
+#define OUT (-3)   /* forced_slot: pinned outside */
 #define CHECK_EVERY 4096 /* nodes between clock reads */
 
 typedef struct search {
@@ -50,6 +52,10 @@ typedef struct search {
 	unsigned char *off;/* n*nserv offers by depth */
 	const consort__group **gc; /* constraints by slot */
 	int *must;         /* by depth: in a together pair, cannot stay outside */
+	int *pin;          /* by depth: PIN_FREE, -1 (outside: rules.fixed, absent) or lot g */
+	int *remout;       /* n+1: unplaced pinned outside from depth d */
+	double *ps;        /* min_fit: n*(n+1), ps[e*(n+1)+d] = sum of w(e, j) > 0 over j >= d */
+	double *fitnow;    /* min_fit: by depth, the fit among the placed */
 	int *tog, *togs;   /* together partners of each depth (CSR, depths) */
 	int *apt, *apts;   /* apart partners of each depth (CSR, depths) */
 	int *remsec;       /* (n+1)*nsec: unplaced members of each sector from depth d */
@@ -106,7 +112,7 @@ void consort__bnb_result_dispose(consort__bnb_result *r)
 
 int consort__bnb_supported(const consort__problem *p)
 {
-	return p->n >= 1 && p->n <= CONSORT_BNB_MAX_N && p->kmax >= 1 && !consort__problem_has_extended_rules(p);
+	return p->n >= 1 && p->n <= CONSORT_BNB_MAX_N && p->kmax >= 1 && !p->maxmin;
 }
 
 /* ---- state changes ---- */
@@ -123,6 +129,12 @@ static void place(search *s, int d, int g)
 	for (int c = 0; c < s->nserv; c++)
 		s->cov[g * s->nserv + c] += s->off[d * s->nserv + c];
 	const double *wd = s->W + (size_t)d * n;
+	if (s->p->has_min_fit && !s->relaxed) {
+		s->fitnow[d] = s->link[d * G + g];
+		for (int e = s->d0; e < d; e++)
+			if (s->grp[e] == g)
+				s->fitnow[e] += wd[e];
+	}
 	for (int j = d + 1; j < n; j++)
 		s->link[j * G + g] += wd[j];
 	if ((s->relaxed || !s->labeled) && g == s->opened)
@@ -142,6 +154,10 @@ static void unplace(search *s, int d)
 	for (int c = 0; c < s->nserv; c++)
 		s->cov[g * s->nserv + c] -= s->off[d * s->nserv + c];
 	const double *wd = s->W + (size_t)d * n;
+	if (s->p->has_min_fit && !s->relaxed)
+		for (int e = s->d0; e < d; e++)
+			if (s->grp[e] == g)
+				s->fitnow[e] -= wd[e];
 	for (int j = d + 1; j < n; j++)
 		s->link[j * G + g] -= wd[j];
 	if ((s->relaxed || !s->labeled) && s->size[g] == 0 && g == s->opened - 1)
@@ -150,11 +166,14 @@ static void unplace(search *s, int d)
 
 /* ---- where a participant may still go ---- */
 
-/* The slot that a placed together partner of depth j (placed: depth < d)
- * forces, -1 when none, -2 when two partners disagree. */
+/* The slot that a pin or a placed together partner of depth j (placed:
+ * depth < d) forces: -1 when none, -2 when they disagree, OUT when j is
+ * pinned outside. */
 static int forced_slot(const search *s, int j, int d)
 {
-	int f = -1;
+	if (s->pin[j] == -1)
+		return OUT;
+	int f = s->pin[j] >= 0 ? s->pin[j] : -1;
 	for (int t = s->togs[j]; t < s->togs[j + 1]; t++) {
 		int e = s->tog[t];
 		if (e >= d)
@@ -186,13 +205,15 @@ static double best_gain(const search *s, int j, int d)
 {
 	const double *lj = s->link + (size_t)j * s->G;
 	if (s->relaxed) {
-		double b = (s->opened < s->G || s->outside_ok) ? 0 : -HUGE_VAL;
+		double b = (s->opened < s->G || s->outside_ok || s->pin[j] == -1) ? 0 : -HUGE_VAL;
 		for (int g = 0; g < s->opened; g++)
 			if (lj[g] > b)
 				b = lj[g];
 		return b;
 	}
 	int f = forced_slot(s, j, d);
+	if (f == OUT)
+		return 0;
 	if (f == -2)
 		return -HUGE_VAL;
 	if (f >= 0)
@@ -213,7 +234,7 @@ static double best_gain(const search *s, int j, int d)
  * of counts: sizes, sectors, services, the number of consortia. */
 static int counts_reachable(search *s, int d)
 {
-	int R = s->n - d, nsec = s->nsec, nserv = s->nserv;
+	int R = s->n - d - s->remout[d], nsec = s->nsec, nserv = s->nserv;
 	int place_needed = s->outside_ok ? s->remmust[d] : R;
 	long deficit = 0, cap = 0;
 	memset(s->def, 0, (size_t)nsec * sizeof(int));
@@ -352,7 +373,7 @@ static double fill_cost(search *s, int d, int g, int need)
 			if (s->sec[j] != t)
 				continue;
 			int f = forced_slot(s, j, d);
-			if (g >= 0 ? ((f >= 0 && f != g) || f == -2 || !slot_open_to(s, j, g, d)) : f != -1)
+			if (g >= 0 ? ((f >= 0 && f != g) || f < -1 || !slot_open_to(s, j, g, d)) : f != -1)
 				continue;
 			s->cost[m++] = s->bg[j] - (g >= 0 ? s->link[j * G + g] : 0);
 		}
@@ -364,7 +385,7 @@ static double fill_cost(search *s, int d, int g, int need)
 	if (rest > 0 || (g >= 0 && c->ncover)) {
 		for (int j = d; j < n; j++) {
 			int f = forced_slot(s, j, d);
-			if (g >= 0 ? ((f >= 0 && f != g) || f == -2 || !slot_open_to(s, j, g, d)) : f != -1)
+			if (g >= 0 ? ((f >= 0 && f != g) || f < -1 || !slot_open_to(s, j, g, d)) : f != -1)
 				continue;
 			s->cost[m++] = s->bg[j] - (g >= 0 ? s->link[j * G + g] : 0);
 		}
@@ -381,7 +402,7 @@ static double fill_cost(search *s, int d, int g, int need)
 				if (!s->off[j * s->nserv + sv])
 					continue;
 				int f = forced_slot(s, j, d);
-				if ((f >= 0 && f != g) || f == -2 || !slot_open_to(s, j, g, d))
+				if ((f >= 0 && f != g) || f < -1 || !slot_open_to(s, j, g, d))
 					continue;
 				double cj = s->bg[j] - s->link[j * G + g];
 				if (cj < best)
@@ -479,10 +500,14 @@ static int candidates(search *s, int d, int *opt, double *optv)
 			opt[m] = g, optv[m++] = ld[g];
 		if (s->opened < s->G)
 			opt[m] = s->opened, optv[m++] = 0;
-		if (s->outside_ok)
+		if (s->outside_ok || s->pin[d] == -1)
 			opt[m] = -1, optv[m++] = 0;
 	} else {
 		int f = forced_slot(s, d, d);
+		if (f == OUT) {
+			opt[0] = -1, optv[0] = 0;
+			return 1;
+		}
 		if (f == -2)
 			return 0;
 		if (f >= 0) {
@@ -514,6 +539,19 @@ static int candidates(search *s, int d, int *opt, double *optv)
 	return m;
 }
 
+/* min_fit: whether every placed member (depths < d) can still reach it,
+ * with every unplaced participant it gains from joining it. */
+static int fits_reachable(const search *s, int d)
+{
+	if (!s->p->has_min_fit || s->relaxed)
+		return 1;
+	double x = s->p->min_fit - consort__min_fit_tolerance(s->p->min_fit);
+	for (int e = 0; e < d; e++)
+		if (s->grp[e] >= 0 && s->fitnow[e] + s->ps[e * (s->n + 1) + d] < x)
+			return 0;
+	return 1;
+}
+
 static void dfs(search *s, int d)
 {
 	if (d == s->n) {
@@ -525,7 +563,7 @@ static void dfs(search *s, int d)
 	int m = candidates(s, d, opt, optv);
 	for (int a = 0; a < m && !s->stopped; a++) {
 		place(s, d, opt[a]);
-		if (!time_up(s) && (s->relaxed ? relaxed_reachable(s, d + 1) : counts_reachable(s, d + 1)) &&
+		if (!time_up(s) && (s->relaxed ? relaxed_reachable(s, d + 1) : counts_reachable(s, d + 1) && fits_reachable(s, d + 1)) &&
 		    node_bound(s, d + 1) > s->inc + s->eps)
 			dfs(s, d + 1);
 		unplace(s, d);
@@ -569,6 +607,7 @@ static void make_order(const consort__problem *p, int *ord)
 static void search_free(search *s)
 {
 	free(s->ord), free(s->W), free(s->sec), free(s->off), free(s->gc), free(s->must);
+	free(s->pin), free(s->remout), free(s->ps), free(s->fitnow);
 	free(s->tog), free(s->togs), free(s->apt), free(s->apts);
 	free(s->remsec), free(s->remoff), free(s->remmust);
 	free(s->grp), free(s->size), free(s->cnt), free(s->cov), free(s->link);
@@ -595,7 +634,8 @@ static int search_init(search *s, const consort__problem *p, const consort__bnb_
 	if (s->M < 0)
 		s->M = 0;
 	if (!ALLOC(s->ord, n) || !ALLOC(s->W, n * n) || !ALLOC(s->sec, n) || !ALLOC(s->off, n * nserv) ||
-	    !ALLOC(s->gc, G) || !ALLOC(s->must, n) || !ALLOC(s->tog, 2 * p->ntogether) ||
+	    !ALLOC(s->gc, G) || !ALLOC(s->must, n) || !ALLOC(s->pin, n) || !ALLOC(s->remout, n + 1) ||
+	    !ALLOC(s->ps, p->has_min_fit ? n * (n + 1) : 0) || !ALLOC(s->fitnow, n) || !ALLOC(s->tog, 2 * p->ntogether) ||
 	    !ALLOC(s->togs, n + 1) || !ALLOC(s->apt, 2 * p->napart) || !ALLOC(s->apts, n + 1) ||
 	    !ALLOC(s->remsec, (n + 1) * nsec) || !ALLOC(s->remoff, (n + 1) * nserv) ||
 	    !ALLOC(s->remmust, n + 1) || !ALLOC(s->grp, n) || !ALLOC(s->size, G) ||
@@ -626,6 +666,18 @@ static int search_init(search *s, const consort__problem *p, const consort__bnb_
 	s->eps = 1e-12 * (scale > 1 ? scale : 1); /* far above rounding, below solve.c's 1e-9 relative */
 	for (int g = 0; g < G; g++)
 		s->gc[g] = consort__problem_group(p, g);
+	for (int a = 0; a < n; a++) {
+		int i = s->ord[a];
+		s->pin[a] = PIN_FREE;
+		if (p->fixed && p->fixed[i] != CONSORT__FREE)
+			s->pin[a] = p->fixed[i] < 0 ? -1 : p->fixed[i];
+		if (p->absent && p->absent[i])
+			s->pin[a] = -1;
+	}
+	if (p->has_min_fit)
+		for (int e = 0; e < n; e++)
+			for (int d = n - 1; d >= 0; d--)
+				s->ps[e * (n + 1) + d] = s->ps[e * (n + 1) + d + 1] + (s->W[e * n + d] > 0 ? s->W[e * n + d] : 0);
 	/* pair rules as CSR lists of partner depths */
 	for (int t = 0; t < p->ntogether; t++) {
 		s->togs[depth[p->together[t][0]] + 1]++;
@@ -660,9 +712,10 @@ static int search_init(search *s, const consort__problem *p, const consort__bnb_
 	free(depth);
 	for (int d = n - 1; d >= 0; d--) {
 		for (int t = 0; t < nsec; t++)
-			s->remsec[d * nsec + t] = s->remsec[(d + 1) * nsec + t] + (s->sec[d] == t);
+			s->remsec[d * nsec + t] = s->remsec[(d + 1) * nsec + t] + (s->sec[d] == t && s->pin[d] != -1);
 		for (int c = 0; c < nserv; c++)
-			s->remoff[d * nserv + c] = s->remoff[(d + 1) * nserv + c] + s->off[d * nserv + c];
+			s->remoff[d * nserv + c] = s->remoff[(d + 1) * nserv + c] + (s->pin[d] != -1 && s->off[d * nserv + c]);
+		s->remout[d] = s->remout[d + 1] + (s->pin[d] == -1);
 		s->remmust[d] = s->remmust[d + 1] + s->must[d];
 	}
 	for (int d = 0; d < n; d++)

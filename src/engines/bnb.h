@@ -35,8 +35,8 @@ void consort__bnb_options_init(consort__bnb_options *o);
 void consort__bnb_result_dispose(consort__bnb_result *r);
 
 /* Whether the engine handles p: 1 <= n <= CONSORT_BNB_MAX_N and only the rules
- * it propagates: every rule of formats.md; min_fit, pins and no-goods
- * (consort__problem_has_extended_rules) are left to GLPK. */
+ * it propagates: every rule of formats.md, min_fit, pins, absent members and
+ * exclusions (checked at the leaves); the maxmin objective is left to GLPK. */
 int consort__bnb_supported(const consort__problem *p);
 
 /* Solves p (consort__bnb_supported must hold). Returns 0 with a result
