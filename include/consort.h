@@ -12,5 +12,6 @@
 #include "consort/bench.h"
 #include "consort/simulate.h"
 #include "consort/report.h"
+#include "consort/advice.h"
 
 #endif

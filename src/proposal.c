@@ -4,6 +4,7 @@
 #include "error.h"
 #include "io/json.h"
 #include "consort/scoring.h"
+#include "analysis/advice.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -891,7 +892,9 @@ int consort_proposal_to_json(char **out, const consort_proposal *p, const consor
 	cJSON *root = build_json(p, s);
 	if (!root)
 		return consort__error_nomem(err);
-	rc = consort__json_print(out, root, err);
+	/* Every proposal says how fair and how stable it is (consort/advice.h). */
+	if ((rc = consort__advice_json(root, p, s, NULL, 0, err)) == 0)
+		rc = consort__json_print(out, root, err);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -1035,15 +1038,17 @@ static columns measure_all(const consort_proposal *p, const consort_session *s)
 	return col;
 }
 
-/* One row: id, name, sector, fit (right-aligned; blank when fit is NULL), offers. */
-static void member_row(strbuf *sb, const columns *col, const consort_participant *pt, const char *fit)
+/* One row: id, name, sector, fit (right-aligned; blank when fit is NULL), the
+ * confidence run's "sure NN%" when given, offers. */
+static void member_row(strbuf *sb, const columns *col, const consort_participant *pt, const char *fit,
+	const char *sure)
 {
 	sb_add(sb, "  ", 2);
 	sb_cell(sb, pt->id, col->id, 0);
 	sb_add(sb, "  ", 2);
 	sb_cell(sb, pt->name, col->name, 0);
 	sb_add(sb, "  ", 2);
-	int more = pt->noffers || (col->fit && fit);
+	int more = pt->noffers || (col->fit && fit) || sure;
 	sb_cell(sb, pt->sector, col->sector, !more);
 	if (col->fit && more) {
 		size_t w = fit ? strlen(fit) : 0;
@@ -1055,6 +1060,10 @@ static void member_row(strbuf *sb, const columns *col, const consort_participant
 		} else {
 			sb_spaces(sb, 4 + col->fit);
 		}
+	}
+	if (sure) {
+		sb_add(sb, "  sure ", 7);
+		sb_printf(sb, "%4s", sure);
 	}
 	if (pt->noffers) {
 		sb_add(sb, "   ", 3);
@@ -1171,7 +1180,7 @@ static void text_header(strbuf *sb, const consort_proposal *p, const consort_ses
 	}
 }
 
-static void text_consortia(strbuf *sb, const consort_proposal *p, const consort_session *s)
+static void text_consortia(strbuf *sb, const consort_proposal *p, const consort_session *s, const double *sure)
 {
 	columns col = measure_all(p, s);
 	char num[64], fit[80];
@@ -1187,7 +1196,10 @@ static void text_consortia(strbuf *sb, const consort_proposal *p, const consort_
 		sb_printf(sb, " \xe2\x80\x94 %zu member%s, score %s\n", con->n, con->n == 1 ? "" : "s", num);
 		for (size_t m = 0; m < con->n; m++) {
 			fmt_fit(fit, sizeof(fit), con->fit[m]);
-			member_row(sb, &col, consort_session_participant(s, con->members[m]), fit);
+			char pct[16] = "-";
+			if (sure && !isnan(sure[con->members[m]]))
+				snprintf(pct, sizeof(pct), "%.0f%%", 100 * sure[con->members[m]]);
+			member_row(sb, &col, consort_session_participant(s, con->members[m]), fit, sure ? pct : NULL);
 		}
 		if (con->n) {
 			sector_mix(sb, s, con);
@@ -1198,7 +1210,7 @@ static void text_consortia(strbuf *sb, const consort_proposal *p, const consort_
 	if (p->noutside) {
 		sb_printf(sb, "\nOutside \xe2\x80\x94 %zu participant%s\n", p->noutside, p->noutside == 1 ? "" : "s");
 		for (size_t o = 0; o < p->noutside; o++)
-			member_row(sb, &col, consort_session_participant(s, p->outside[o]), NULL);
+			member_row(sb, &col, consort_session_participant(s, p->outside[o]), NULL, NULL);
 	}
 	if (p->nabsent) {
 		sb_printf(sb, "\nAbsent \xe2\x80\x94 %zu participant%s:", p->nabsent, p->nabsent == 1 ? "" : "s");
@@ -1260,8 +1272,8 @@ static void text_alternatives(strbuf *sb, const consort_proposal *p, const conso
 	}
 }
 
-int consort_proposal_to_text(char **out, const consort_proposal *p, const consort_session *s,
-	consort_error *err)
+int consort__proposal_text(char **out, const consort_proposal *p, const consort_session *s,
+	const double *sure, const char *extra, consort_error *err)
 {
 	if (!out)
 		return consort__error(err, CONSORT_EUSAGE, "proposal: no place for the result");
@@ -1285,7 +1297,9 @@ int consort_proposal_to_text(char **out, const consort_proposal *p, const consor
 	} else if (p->status == CONSORT_STATUS_STOPPED) {
 		sb_add(&sb, "\nNo proposal found within the time limit.\n", 42);
 	} else {
-		text_consortia(&sb, p, s);
+		text_consortia(&sb, p, s, sure);
+		if (extra)
+			sb_add(&sb, extra, strlen(extra));
 		text_alternatives(&sb, p, s);
 	}
 	if (sb.failed || !sb.data) {
@@ -1294,4 +1308,22 @@ int consort_proposal_to_text(char **out, const consort_proposal *p, const consor
 	}
 	*out = sb.data;
 	return 0;
+}
+
+/* JSON tree of the proposal without the advice's fields (consort_advice_to_json adds them). */
+cJSON *consort__proposal_json(const consort_proposal *p, const consort_session *s)
+{
+	return matches(p, s, NULL) < 0 ? NULL : build_json(p, s);
+}
+
+int consort_proposal_to_text(char **out, const consort_proposal *p, const consort_session *s,
+	consort_error *err)
+{
+	char *more = NULL;
+	/* Every proposal says how fair and how stable it is (consort/advice.h). */
+	int rc = consort__advice_text(&more, p, s, NULL, 0, err);
+	if (rc == 0)
+		rc = consort__proposal_text(out, p, s, NULL, more, err);
+	free(more);
+	return rc;
 }

@@ -5,6 +5,8 @@
 #include "consort/proposal.h"
 #include "problem.h"
 
+#include <cjson/cJSON.h>
+
 /* Builds a proposal from an assignment (see consort__problem_feasible for its
  * form). assign may be NULL for infeasible and stopped. Scores are computed
  * from p's weights; members are listed in participant order and consortia
@@ -22,5 +24,16 @@ void consort__proposal_set_alternatives(consort_proposal *p, size_t asked, int d
 
 /* Adds a readable item to the proposal's conflict list (infeasible proposals). */
 int consort__proposal_add_conflict(consort_proposal *p, const char *item, consort_error *err);
+
+/* The proposal's JSON tree without the advice's fields; NULL when out of memory
+ * or p was not made for s. */
+
+cJSON *consort__proposal_json(const consort_proposal *p, const consort_session *s);
+
+/* The proposal's text; sure (n entries, NAN for none) adds "sure NN%" next to
+ * each member's fit, extra (the advice's sections) follows the consortia; both
+ * may be NULL. */
+int consort__proposal_text(char **out, const consort_proposal *p, const consort_session *s,
+	const double *sure, const char *extra, consort_error *err);
 
 #endif

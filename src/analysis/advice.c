@@ -36,6 +36,7 @@ void consort_advice_free(consort_advice *a)
 	free(a->why);
 	consort__problem_free(a->pb);
 	free(a->home);
+	free(a->absent);
 	free(a->fitto);
 	free(a->size);
 	free(a->scratch);
@@ -52,7 +53,7 @@ void consort_advice_free(consort_advice *a)
 /* The proposal must place every participant of s once. */
 static int read_homes(consort_advice *a, consort_error *err)
 {
-	size_t n = consort_session_count(a->s), placed = 0, nout;
+	size_t n = consort_session_count(a->s), nout;
 	for (size_t i = 0; i < n; i++)
 		a->home[i] = -2;
 	for (int c = 0; c < a->k; c++) {
@@ -63,7 +64,6 @@ static int read_homes(consort_advice *a, consort_error *err)
 				return consort__error(err, CONSORT_EUSAGE, "advice: the proposal was not made for this session");
 			a->home[m[x]] = c;
 			a->size[c]++;
-			placed++;
 		}
 	}
 	const size_t *out = consort_proposal_outside(a->p, &nout);
@@ -71,10 +71,13 @@ static int read_homes(consort_advice *a, consort_error *err)
 		if (out[x] >= n || a->home[out[x]] != -2)
 			return consort__error(err, CONSORT_EUSAGE, "advice: the proposal was not made for this session");
 		a->home[out[x]] = -1;
-		placed++;
 	}
-	if (placed != n)
-		return consort__error(err, CONSORT_EUSAGE, "advice: the proposal was not made for this session");
+	/* Listed nowhere: absent from the session (rules.absent), out of the analysis. */
+	for (size_t i = 0; i < n; i++)
+		if (a->home[i] == -2) {
+			a->home[i] = -1;
+			a->absent[i] = 1;
+		}
 	return 0;
 }
 
@@ -218,7 +221,7 @@ static int compute_why(consort_advice *a)
 		w->home = a->home[i];
 		w->fit = w->home >= 0 ? consort_advice_fit(a, (size_t)i, w->home) : 0;
 		w->best = -1;
-		if (why_pairs(a, w) < 0 || why_moves(a, w) < 0)
+		if (why_pairs(a, w) < 0 || (!a->absent[i] && why_moves(a, w) < 0))
 			return -1;
 	}
 	return 0;
@@ -250,10 +253,11 @@ int consort_advice_new(consort_advice **out, const consort_proposal *p, const co
 	size_t n = (size_t)a->n, k = (size_t)a->k;
 	a->home = malloc((n ? n : 1) * sizeof(int));
 	a->scratch = malloc((n ? n : 1) * sizeof(int));
-	a->fitto = calloc((n * k) ? n * k : 1, sizeof(double));
+	a->absent = calloc(n ? n : 1, 1);
+	a->fitto = calloc(n * k > 0 ? n * k : 1, sizeof(double));
 	a->size = calloc(k ? k : 1, sizeof(int));
 	a->seccount = calloc((size_t)(a->pb->nsec ? a->pb->nsec : 1), sizeof(int));
-	if (!a->home || !a->scratch || !a->fitto || !a->size || !a->seccount) {
+	if (!a->home || !a->absent || !a->scratch || !a->fitto || !a->size || !a->seccount) {
 		consort_advice_free(a);
 		return consort__error_nomem(err);
 	}

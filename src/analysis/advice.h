@@ -22,6 +22,7 @@ struct consort_advice {
 	consort__problem *pb;
 	int n, k, solved;
 	int *home;              /* n: consortium index or -1 */
+	unsigned char *absent;  /* n: in neither consortia nor outside (rules.absent): never moved */
 	double *fitto;          /* n*k: fit of i to consortium c */
 	int *size;              /* k: members per consortium */
 	int *scratch;           /* n: assignment scratch for move checks */

@@ -1,6 +1,7 @@
 /* `consort solve`: read a session (or a benchmark file), apply option
  * overrides, run the optimizer and write the proposal as text or JSON. */
 #include "cli.h"
+#include "solve_advice.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -55,6 +56,9 @@ void cli_solve_help(FILE *out)
 		"  --neutral X            the score that means indifferent\n"
 		"  --unmet X              pair score when neither direction was rated\n"
 		"  --normalize none|rater correct each rater's leniency first\n"
+		"\n");
+	cli_advice_help(out);
+	fprintf(out,
 		"\n"
 		"Exit status: 0 a proposal was found (optimal or feasible); 1 the rules\n"
 		"cannot be met (infeasible) or no proposal within the time limit; 2 usage or\n"
@@ -77,6 +81,7 @@ typedef struct solve_args {
 	int input; /* -1 session, else consort_bench_format */
 	const char *consortia, *size, *everyone;
 	const char *combine, *neutral, *unmet, *normalize;
+	cli_advice_args adv;
 } solve_args;
 
 enum {
@@ -101,6 +106,7 @@ static const struct option long_options[] = {
 	{"neutral", required_argument, NULL, OPT_NEUTRAL},
 	{"unmet", required_argument, NULL, OPT_UNMET},
 	{"normalize", required_argument, NULL, OPT_NORMALIZE},
+	CLI_ADVICE_OPTIONS,
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -129,6 +135,7 @@ static int parse_args(solve_args *a, int argc, char **argv)
 	a->seed = 1;
 	a->explain = 1;
 	a->input = -1;
+	cli_advice_prescan(&a->adv, argc, argv);
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -185,10 +192,19 @@ static int parse_args(solve_args *a, int argc, char **argv)
 		case OPT_NEUTRAL: a->neutral = optarg; break;
 		case OPT_UNMET: a->unmet = optarg; break;
 		case OPT_NORMALIZE: a->normalize = optarg; break;
+		case CLI_OPT_WHY: case CLI_OPT_COMPARE: case CLI_OPT_CONFIDENCE: case CLI_OPT_CONFIDENCE_SEED:
+		case CLI_OPT_CONFIDENCE_TIME: case CLI_OPT_THREADS: case CLI_OPT_PROGRESS: {
+			int rc = cli_advice_option(&a->adv, c, optarg);
+			if (rc != 0)
+				return rc;
+			break;
+		}
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (optind == argc - 2 && cli_advice_positional(&a->adv, 2, argv + optind, &a->session) == 0)
+		return 0;
 	if (optind != argc - 1)
 		return usage_error("%s", optind >= argc ? "expected a SESSION.json" : "expected exactly one SESSION.json");
 	a->session = argv[optind];
@@ -338,11 +354,8 @@ int cli_solve(int argc, char **argv)
 		return cli_fail(&err);
 	}
 	char *text = NULL;
-	rc = a.json ? consort_proposal_to_json(&text, p, s, &err) : consort_proposal_to_text(&text, p, s, &err);
-	int exit_code;
-	if (rc < 0) {
-		exit_code = cli_fail(&err);
-	} else {
+	int exit_code = cli_advice_render(&text, p, s, &a.adv, a.json, a.quiet);
+	if (exit_code == CLI_EXIT_OK) {
 		exit_code = cli_output(a.output, text);
 		if (exit_code == CLI_EXIT_OK) {
 			consort_status st = consort_proposal_status(p);
