@@ -110,10 +110,10 @@ static void text_stability(buf *b, const consort_advice *a)
 		a->nmovers, a->nmovers == 1 ? "" : "s", a->npairs, a->npairs == 1 ? "" : "s");
 	for (size_t k = 0; k < a->nmovers; k++) {
 		const consort_mover *m = &a->movers[k];
-		out(b, "  %s: %s -> %s, fit %s -> %s%s\n", id(a, m->member),
+		out(b, "  %s: %s -> %s (fit %s -> %s)%s\n", id(a, m->member),
 			consort__advice_place(a, m->from, p1, sizeof(p1)), consort__advice_place(a, m->to, p2, sizeof(p2)),
 			sig(x, sizeof(x), m->fit), sig(y, sizeof(y), m->fit_there),
-			m->feasible ? " (the rules allow it)" : " (the rules do not allow it)");
+			m->feasible ? ", the rules allow it" : ", the rules do not allow it");
 	}
 	for (size_t k = 0; k < a->npairs; k++) {
 		const consort_pair_gain *g = &a->pairs[k];
@@ -125,8 +125,8 @@ static void text_stability(buf *b, const consort_advice *a)
 			out(b, "  %s and %s: together from %s to %s", id(a, g->a), id(a, g->b),
 				consort__advice_place(a, g->from_a, p1, sizeof(p1)),
 				consort__advice_place(a, g->to_a, p2, sizeof(p2)));
-		out(b, ", fits %s and %s%s\n", sig(x, sizeof(x), g->gain_a), sig(y, sizeof(y), g->gain_b),
-			g->feasible ? " (the rules allow it)" : " (the rules do not allow it)");
+		out(b, " (fits %s and %s)%s\n", sig(x, sizeof(x), g->gain_a), sig(y, sizeof(y), g->gain_b),
+			g->feasible ? ", the rules allow it" : ", the rules do not allow it");
 	}
 }
 
@@ -216,8 +216,8 @@ static void text_compare(buf *b, const consort_advice *a)
 {
 	char x[32], y[32];
 	const consort_comparison *c = &a->cmp;
-	out(b, "\nCompared with the earlier proposal: its objective is %s under this session, this one is %s; ",
-		sig(x, sizeof(x), c->objective), sig(y, sizeof(y), c->difference));
+	out(b, "\nCompared with the earlier proposal: its objective is %s under this session, the difference %s; ",
+		plain(x, sizeof(x), c->objective), sig(y, sizeof(y), c->difference));
 	if (!c->nmoved) {
 		out(b, "the same consortia\n");
 		return;
@@ -241,7 +241,7 @@ static void text_confidence(buf *b, const consort_advice *a)
 		for (size_t y = x + 1; y < n; y++)
 			if (a->home[x] >= 0 && a->home[x] == a->home[y] && consort_advice_together(a, x, y) < lo)
 				lo = consort_advice_together(a, x, y);
-	if (lo > 1)
+	if (lo >= 1)
 		return;
 	out(b, "Least sure pair%s inside a consortium (%.0f%% of samples together):", "s", lo * 100);
 	for (size_t x = 0; x < n && shown < 5; x++)
