@@ -242,12 +242,15 @@ int consort__move_check(consort_advice *a, const int *after, const int *who, int
 	pair_rules(a, after, who, nwho, h);
 	for (int t = 0; t < nt; t++)
 		group_rules(a, after, who, nwho, cs[t], h);
-	free(cs);
-	int k2 = compact(a, after);
-	if (k2 < 0) {
-		consort__hits_free(&local);
-		return -1;
+	/* Without lots, a consortium the move empties goes away. */
+	int k2 = a->k;
+	for (int t = 0; t < nt && !pb->nlots; t++) {
+		int size = a->size[cs[t]];
+		for (int m = 0; m < nwho; m++)
+			size += (after[who[m]] == cs[t]) - (a->home[who[m]] == cs[t]);
+		k2 -= size == 0;
 	}
+	free(cs);
 	if (!pb->nlots && (k2 < pb->kmin || k2 > pb->kmax))
 		hit(h, "", "consortia", "%d consorti%s, %s %d", k2, k2 == 1 ? "um" : "a",
 			k2 < pb->kmin ? "at least" : "at most", k2 < pb->kmin ? pb->kmin : pb->kmax);
@@ -255,6 +258,10 @@ int consort__move_check(consort_advice *a, const int *after, const int *who, int
 	double n = a->n, k = a->k;
 	if (n * n * k * k <= FULL_CHECK_BUDGET) {
 		char why[256] = "";
+		if (compact(a, after) != k2) {
+			consort__hits_free(&local);
+			return -1;
+		}
 		feasible = consort__problem_feasible(pb, a->scratch, k2, why, sizeof(why));
 		/* A rule the names above do not cover (one added later): say what the checker says. */
 		if (!feasible && h->n == 0)
