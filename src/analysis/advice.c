@@ -41,6 +41,7 @@ void consort_advice_free(consort_advice *a)
 	free(a->size);
 	free(a->scratch);
 	free(a->seccount);
+	free(a->list);
 	free(a->weakest);
 	free(a->movers);
 	free(a->pairs);
@@ -254,10 +255,11 @@ int consort_advice_new(consort_advice **out, const consort_proposal *p, const co
 	a->home = malloc((n ? n : 1) * sizeof(int));
 	a->scratch = malloc((n ? n : 1) * sizeof(int));
 	a->absent = calloc(n ? n : 1, 1);
+	a->list = malloc((n ? n : 1) * sizeof(int));
 	a->fitto = calloc(n * k > 0 ? n * k : 1, sizeof(double));
 	a->size = calloc(k ? k : 1, sizeof(int));
 	a->seccount = calloc((size_t)(a->pb->nsec ? a->pb->nsec : 1), sizeof(int));
-	if (!a->home || !a->absent || !a->scratch || !a->fitto || !a->size || !a->seccount) {
+	if (!a->home || !a->absent || !a->list || !a->scratch || !a->fitto || !a->size || !a->seccount) {
 		consort_advice_free(a);
 		return consort__error_nomem(err);
 	}

@@ -27,6 +27,7 @@ struct consort_advice {
 	int *size;              /* k: members per consortium */
 	int *scratch;           /* n: assignment scratch for move checks */
 	int *seccount;          /* nsec: sector counts scratch */
+	int *list;              /* n: member list scratch */
 
 	consort_fairness fair;
 	size_t *weakest;

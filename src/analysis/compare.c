@@ -1,7 +1,6 @@
 /* Comparing the analysed proposal with an earlier one: the earlier one's
  * objective under this session, the difference, and who is placed differently. */
 #include "analysis/advice.h"
-#include "analysis/distance.h"
 #include "error.h"
 
 #include <stdlib.h>
@@ -48,7 +47,7 @@ int consort_advice_compare(consort_advice *a, const consort_proposal *earlier, c
 	if (rc < 0)
 		return rc;
 	int *moved = malloc((size_t)(a->n ? a->n : 1) * sizeof(int));
-	int count = moved ? consort__moved(a->home, a->k, b, kb, a->n, moved) : -1;
+	int count = moved ? consort__problem_distance(a->pb, a->home, a->k, b, kb, moved) : -1;
 	if (count < 0) {
 		free(b);
 		free(moved);

@@ -103,6 +103,11 @@ static void pair_rules(consort_advice *a, const int *after, const int *who, int 
 		for (int m = 0; m < nwho; m++)
 			if (after[who[m]] < 0)
 				hit(h, "", "everyone", "%s would be outside, but everyone must be placed", id(a, who[m]));
+	for (int m = 0; pb->fixed && m < nwho; m++) {
+		int f = pb->fixed[who[m]], to = after[who[m]];
+		if (f != CONSORT__FREE && f != to)
+			hit(h, "", "fixed", "%s is fixed to %s", id(a, who[m]), consort__advice_place(a, f, buf, sizeof(buf)));
+	}
 	for (int t = 0; t < pb->ntogether; t++) {
 		int x = pb->together[t][0], y = pb->together[t][1];
 		if (!moving(who, nwho, x) && !moving(who, nwho, y))
@@ -120,25 +125,21 @@ static void pair_rules(consort_advice *a, const int *after, const int *who, int 
 	}
 }
 
-/* Members of consortium c after the move: the proposal's, less the movers who
- * leave, plus those who arrive. Calls f for each. */
-#define FOR_MEMBERS_AFTER(a, after, who, nwho, c, i, body)                         \
-	do {                                                                       \
-		size_t nm_;                                                        \
-		const size_t *m_ = consort_proposal_members((a)->p, (size_t)(c), &nm_); \
-		for (size_t x_ = 0; x_ < nm_; x_++) {                              \
-			int i = (int)m_[x_];                                       \
-			if ((after)[i] != (c))                                     \
-				continue;                                          \
-			body                                                       \
-		}                                                                  \
-		for (int y_ = 0; y_ < (nwho); y_++) {                              \
-			int i = (who)[y_];                                         \
-			if ((after)[i] != (c) || (a)->home[i] == (c))              \
-				continue;                                          \
-			body                                                       \
-		}                                                                  \
-	} while (0)
+/* Members of consortium c after the move, into out: the proposal's, less the
+ * movers who leave, plus those who arrive. Returns how many. */
+static int members_after(const consort_advice *a, const int *after, const int *who, int nwho, int c, int *out)
+{
+	size_t nm;
+	const size_t *m = consort_proposal_members(a->p, (size_t)c, &nm);
+	int count = 0;
+	for (size_t x = 0; x < nm; x++)
+		if (after[m[x]] == c)
+			out[count++] = (int)m[x];
+	for (int y = 0; y < nwho; y++)
+		if (after[who[y]] == c && a->home[who[y]] != c)
+			out[count++] = who[y];
+	return count;
+}
 
 static void group_rules(consort_advice *a, const int *after, const int *who, int nwho, int c,
 	consort__hits *h)
@@ -149,12 +150,11 @@ static void group_rules(consort_advice *a, const int *after, const int *who, int
 	const char *lot = pb->nlots && pb->lot_name ? pb->lot_name[c] : NULL;
 	snprintf(prefix, sizeof(prefix), "%s%s%s", lot ? "lots." : "", lot ? lot : "", lot ? "." : "");
 	consort__advice_place(a, c, place, sizeof(place));
-	int size = 0;
+	int *list = a->list;
+	int size = members_after(a, after, who, nwho, c, list);
 	memset(a->seccount, 0, (size_t)(pb->nsec ? pb->nsec : 1) * sizeof(int));
-	FOR_MEMBERS_AFTER(a, after, who, nwho, c, i, {
-		size++;
-		a->seccount[pb->sector[i]]++;
-	});
+	for (int x = 0; x < size; x++)
+		a->seccount[pb->sector[list[x]]]++;
 	if (size == 0 && !pb->nlots)
 		return; /* the consortium goes away: the count rule speaks for it */
 	if (size == 0) {
@@ -176,12 +176,25 @@ static void group_rules(consort_advice *a, const int *after, const int *who, int
 		hit(h, prefix, rule, "%s would have %d of sector %s, at %s %d", place, a->seccount[sec], name,
 			lo ? "least" : "most", lo ? g->sec_min[sec] : g->sec_max[sec]);
 	}
+	/* min_fit: every member of the consortium after the move (the first below it is named). */
+	int low = -1;
+	double lowfit = 0;
+	for (int x = 0; pb->has_min_fit && low < 0 && x < size; x++) {
+		double fit = 0;
+		for (int y = 0; y < size; y++)
+			if (y != x)
+				fit += pb->w[(size_t)list[x] * (size_t)pb->n + (size_t)list[y]];
+		if (fit < pb->min_fit - consort__min_fit_tolerance(pb->min_fit)) {
+			low = list[x];
+			lowfit = fit;
+		}
+	}
+	if (low >= 0)
+		hit(h, "", "min_fit", "%s would have fit %.2f in %s, below %g", id(a, low), lowfit, place, pb->min_fit);
 	for (int k = 0; k < g->ncover; k++) {
 		int sv = g->cover[k], found = 0;
-		FOR_MEMBERS_AFTER(a, after, who, nwho, c, i, {
-			if (pb->offers[i * pb->nserv + sv])
-				found = 1;
-		});
+		for (int x = 0; x < size && !found; x++)
+			found = pb->offers[list[x] * pb->nserv + sv];
 		if (!found) {
 			const char *name = pb->service_name ? pb->service_name[sv] : "?";
 			char rule[256];
