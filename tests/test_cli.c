@@ -16,6 +16,7 @@
 
 #include "consort.h"
 #include "testutil.h"
+#include "analysis/distance.h"
 
 #define EXAMPLE CONSORT_EXAMPLES "/pirkanmaa-2018.json"
 #define TOL 1e-5
@@ -947,6 +948,254 @@ static void test_time_limit(void **state)
 	free(dir);
 }
 
+/* ---- what-if and alternatives ---- */
+
+/* Where each participant is in a proposal (or an alternative) object: its
+ * consortium, -1 outside, -3 absent; every participant exactly once. Returns k. */
+static int groups_of(const cJSON *doc, const consort_session *s, int *group)
+{
+	size_t n = consort_session_count(s);
+	for (size_t i = 0; i < n; i++)
+		group[i] = -2;
+	int k = 0;
+	const cJSON *con, *m;
+	cJSON_ArrayForEach(con, array_of(doc, "consortia")) {
+		cJSON_ArrayForEach(m, array_of(con, "members")) {
+			long i = consort_session_find(s, m->valuestring);
+			assert_true(i >= 0 && group[i] == -2);
+			group[i] = k;
+		}
+		k++;
+	}
+	cJSON_ArrayForEach(m, array_of(doc, "outside")) {
+		long i = consort_session_find(s, m->valuestring);
+		assert_true(i >= 0 && group[i] == -2);
+		group[i] = -1;
+	}
+	const cJSON *absent = cJSON_GetObjectItemCaseSensitive(doc, "absent");
+	cJSON_ArrayForEach(m, absent) {
+		long i = consort_session_find(s, m->valuestring);
+		assert_true(i >= 0 && group[i] == -2);
+		group[i] = -3;
+	}
+	return k;
+}
+
+/* A member's fit: the sum of its weights to the rest of its consortium. */
+static double fit_of(const double *w, size_t n, const int *group, size_t i)
+{
+	double f = 0;
+	for (size_t j = 0; j < n; j++)
+		if (j != i && group[j] == group[i])
+			f += w[i * n + j];
+	return f;
+}
+
+static long idx(const consort_session *s, const char *id)
+{
+	long i = consort_session_find(s, id);
+	assert_true(i >= 0);
+	return i;
+}
+
+static void run_json_status(tu_result *r, cJSON **doc, int status, ...)
+{
+	const char *argv[MAXARGS + 2];
+	int argc = 0;
+	argv[argc++] = CONSORT_BIN;
+	argv[argc++] = "solve";
+	argv[argc++] = EXAMPLE;
+	argv[argc++] = "--format";
+	argv[argc++] = "json";
+	argv[argc++] = "-q";
+	va_list ap;
+	va_start(ap, status);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	assert_int_equal(tu_run(r, argv), 0);
+	if (r->status != status)
+		dump(r);
+	assert_int_equal(r->status, status);
+	*doc = parse_proposal(r);
+}
+
+static void test_whatif(void **state)
+{
+	(void)state;
+	consort_session *s = load(EXAMPLE);
+	size_t n = consort_session_count(s);
+	double *w = weights_of(s);
+	int *g = calloc(n, sizeof(int));
+	tu_result r;
+	cJSON *doc;
+	double plain = solve_json(&doc, EXAMPLE, NULL);
+	cJSON_Delete(doc);
+
+	/* Drop, lock and apart together: the rules hold, f6 is listed as absent only. */
+	run_json_status(&r, &doc, 0, "--drop", "f6", "--lock", "a1=f1", "--apart", "a5,a6", NULL);
+	assert_optimal(doc);
+	groups_of(doc, s, g);
+	assert_int_equal(g[idx(s, "f6")], -3);
+	assert_true(g[idx(s, "a1")] >= 0 && g[idx(s, "a1")] == g[idx(s, "f1")]);
+	assert_true(g[idx(s, "a5")] != g[idx(s, "a6")]);
+	for (size_t i = 0; i < n; i++)
+		g[i] = g[i] == -3 ? -1 : g[i];
+	assert_near(number_of(doc, "objective"), consort_scoring_objective(w, n, g));
+	assert_true(number_of(doc, "objective") <= plain + TOL);
+	double locked = number_of(doc, "objective");
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+	/* --fix ID=of:ID2 is --lock. */
+	run_json_status(&r, &doc, 0, "--drop", "f6", "--fix", "a1=of:f1", "--apart", "a5,a6", NULL);
+	assert_near(number_of(doc, "objective"), locked);
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+
+	/* min_fit: every fit at least 2, or infeasible with min_fit among the clash. */
+	run_json_status(&r, &doc, 0, "--min-fit", "2", NULL);
+	assert_optimal(doc);
+	groups_of(doc, s, g);
+	for (size_t i = 0; i < n; i++)
+		assert_true(fit_of(w, n, g, i) >= 2 - TOL);
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+	run_json_status(&r, &doc, 1, "--min-fit", "9", "--time-limit", "10", NULL);
+	assert_string_equal(status_of(doc), "infeasible");
+	assert_true(conflict_has(doc, "rules.min_fit"));
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+
+	/* maxmin: the weakest fit is reported and no lower than the total's. */
+	run_json_status(&r, &doc, 0, "--objective", "maxmin", NULL);
+	assert_optimal(doc);
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(doc, "objective_kind");
+	assert_true(cJSON_IsString(kind) && strcmp(kind->valuestring, "maxmin") == 0);
+	groups_of(doc, s, g);
+	double weakest = HUGE_VAL;
+	for (size_t i = 0; i < n; i++)
+		weakest = fmin(weakest, fit_of(w, n, g, i));
+	assert_near(number_of(doc, "min_fit_achieved"), weakest);
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+	run_json_status(&r, &doc, 0, NULL);
+	groups_of(doc, s, g);
+	double total_weakest = HUGE_VAL;
+	for (size_t i = 0; i < n; i++)
+		total_weakest = fmin(total_weakest, fit_of(w, n, g, i));
+	assert_true(weakest >= total_weakest - TOL);
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+
+	/* Bad values: one line each, exit 2. */
+	const char *bad[][3] = {
+		{"--drop", "ghost", NULL}, {"--lock", "a1=ghost", NULL}, {"--lock", "a1", NULL},
+		{"--apart", "a1=f1", NULL}, {"--fix", "a1=North", NULL}, {"--fix", "a1=outside", NULL},
+		{"--fix", "a1", NULL}, {"--differ", "0", NULL}, {"--alternatives", "-1", NULL},
+		{"--objective", "fair", NULL}, {"--min-fit", "high", NULL}, {"--drop", "a1", "--lock"},
+	};
+	for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+		if (bad[b][2])
+			run(&r, "solve", EXAMPLE, bad[b][0], bad[b][1], bad[b][2], "a1=f1", NULL);
+		else
+			run(&r, "solve", EXAMPLE, bad[b][0], bad[b][1], NULL);
+		assert_usage_error(&r);
+		tu_result_free(&r);
+	}
+	run(&r, "solve", EXAMPLE, "--lock", "a1=f1", "--apart", "f1,a1", NULL);
+	assert_usage_error(&r);
+	assert_non_null(strstr(r.err, "together"));
+	tu_result_free(&r);
+	free(g);
+	free(w);
+	consort_session_free(s);
+}
+
+/* Alternatives: each differs from the best and every earlier one by at least
+ * D (the distance recomputed here), costs what it says, and moves whom it says. */
+static void check_alternatives(const cJSON *doc, const consort_session *s, int want, int differ)
+{
+	size_t n = consort_session_count(s);
+	double *w = weights_of(s);
+	const cJSON *alts = array_of(doc, "alternatives"), *alt;
+	int count = cJSON_GetArraySize(alts);
+	assert_true(count <= want);
+	assert_int_equal((int)number_of(doc, "alternatives_asked"), want);
+	assert_int_equal((int)number_of(doc, "differ"), differ);
+	int (*g)[64] = calloc((size_t)count + 1, sizeof(*g));
+	int *k = calloc((size_t)count + 1, sizeof(int));
+	assert_true(n <= 64);
+	k[0] = groups_of(doc, s, g[0]);
+	double best = number_of(doc, "objective"), last = best;
+	int a = 1;
+	cJSON_ArrayForEach(alt, alts) {
+		k[a] = groups_of(alt, s, g[a]);
+		double obj = number_of(alt, "objective");
+		assert_near(obj, consort_scoring_objective(w, n, g[a]));
+		assert_near(number_of(alt, "gap_to_best"), best - obj);
+		assert_true(obj <= last + TOL); /* best first */
+		last = obj;
+		int moved[64];
+		int d = consort__moved(g[a], k[a], g[0], k[0], (int)n, moved);
+		assert_int_equal(cJSON_GetArraySize(array_of(alt, "moved")), d);
+		const cJSON *m;
+		cJSON_ArrayForEach(m, array_of(alt, "moved"))
+			assert_true(moved[idx(s, m->valuestring)]);
+		for (int b = 0; b < a; b++)
+			assert_true(consort__moved(g[a], k[a], g[b], k[b], (int)n, NULL) >= differ);
+		a++;
+	}
+	free(g);
+	free(k);
+	free(w);
+}
+
+static void test_alternatives(void **state)
+{
+	(void)state;
+	consort_session *s = load(EXAMPLE);
+	tu_result r;
+	cJSON *doc;
+	run_json_status(&r, &doc, 0, "--alternatives", "3", "--differ", "2", NULL);
+	assert_int_equal(cJSON_GetArraySize(array_of(doc, "alternatives")), 3);
+	check_alternatives(doc, s, 3, 2);
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+	run(&r, "solve", EXAMPLE, "-q", "--alternatives", "2", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "Alternative 1: objective"));
+	assert_non_null(strstr(r.out, "below the best"));
+	assert_non_null(strstr(r.out, "moves:"));
+	tu_result_free(&r);
+	consort_session_free(s);
+
+	/* A small simulated session: fewer alternatives exist than asked. */
+	char *dir = tu_tempdir();
+	char sim[512];
+	snprintf(sim, sizeof(sim), "%s/sim.json", dir);
+	run(&r, "simulate", "7", "--consortia", "2", "--seed", "5", "--rules", "-o", sim, NULL);
+	assert_int_equal(r.status, 0);
+	tu_result_free(&r);
+	run(&r, "solve", sim, "--format", "json", "-q", "--alternatives", "60", "--differ", "2", NULL);
+	assert_int_equal(r.status, 0);
+	doc = parse_proposal(&r);
+	s = load(sim);
+	int count = cJSON_GetArraySize(array_of(doc, "alternatives"));
+	assert_true(count > 0 && count < 60);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "alternatives_exhausted")));
+	check_alternatives(doc, s, 60, 2);
+	cJSON_Delete(doc);
+	tu_result_free(&r);
+	run(&r, "solve", sim, "-q", "--alternatives", "60", "--differ", "2", NULL);
+	assert_non_null(strstr(r.out, "no more exist"));
+	tu_result_free(&r);
+	consort_session_free(s);
+	tu_rmdir(dir);
+	free(dir);
+}
+
 static void test_cplib_auto(void **state)
 {
 	(void)state;
@@ -1007,6 +1256,8 @@ int main(void)
 		cmocka_unit_test(test_bad_input_keeps_output),
 		cmocka_unit_test(test_time_limit),
 		cmocka_unit_test(test_cplib_auto),
+		cmocka_unit_test(test_whatif),
+		cmocka_unit_test(test_alternatives),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,6 +51,26 @@ void cli_solve_help(FILE *out)
 		"  --size MIN..MAX        members per consortium (MAX may be left out)\n"
 		"  --everyone yes|no      no: participants may stay outside every consortium\n"
 		"\n"
+		"What if (each may be repeated; applied after the overrides above):\n"
+		"  --lock ID=ID2          ID and ID2 in the same consortium (a together rule)\n"
+		"  --apart ID,ID2         ID and ID2 in different consortia\n"
+		"  --drop ID              as if ID were not at the workshop (rules.absent)\n"
+		"  --fix ID=LOT           ID in the consortium of the lot named LOT\n"
+		"  --fix ID=of:ID2        ID in the same consortium as ID2 (as --lock)\n"
+		"  --fix ID=outside       ID in no consortium (needs --everyone no)\n"
+		"  --min-fit X            every placed member's fit (sum of its weights to its\n"
+		"                         consortium) at least X; infeasible names the clash\n"
+		"  --objective total|maxmin\n"
+		"                         total (default): the sum of weights; maxmin: the\n"
+		"                         weakest member's fit first, then the total\n"
+		"\n"
+		"Alternatives:\n"
+		"  --alternatives N       also the next N best proposals, each with its\n"
+		"                         objective, its cost against the best and who moves\n"
+		"  --differ D             each alternative differs from the best and every\n"
+		"                         earlier one by at least D members placed differently\n"
+		"                         (default 1; relabelling consortia is no difference)\n"
+		"\n"
 		"Scoring overrides:\n"
 		"  --combine mean|min     how the two directions of a pair combine\n"
 		"  --neutral X            the score that means indifferent\n"
@@ -67,7 +87,8 @@ void cli_solve_help(FILE *out)
 		"Examples:\n"
 		"  consort solve examples/pirkanmaa-2018.json\n"
 		"  consort solve session.json --consortia 2..3 --size 4..8 --format json -o proposal.json\n"
-		"  consort solve ../shared/bench/cplib/ABR/cetacea.txt --input-format auto\n");
+		"  consort solve ../shared/bench/cplib/ABR/cetacea.txt --input-format auto\n"
+		"  consort solve session.json --drop f3 --lock a1=f1 --alternatives 3 --differ 2\n");
 }
 
 typedef struct solve_args {
@@ -82,11 +103,17 @@ typedef struct solve_args {
 	const char *consortia, *size, *everyone;
 	const char *combine, *neutral, *unmet, *normalize;
 	cli_advice_args adv;
+	/* what-if options in the order given: "lock", "apart", "drop", "fix" */
+	int nwhatif;
+	struct { int opt; const char *value; } *whatif;
+	const char *min_fit, *objective;
+	int alternatives, differ;
 } solve_args;
 
 enum {
 	OPT_FORMAT = 256, OPT_TIME, OPT_ENGINE, OPT_SEED, OPT_NOEXPLAIN, OPT_INPUT, OPT_RULES,
-	OPT_CONSORTIA, OPT_SIZE, OPT_EVERYONE, OPT_COMBINE, OPT_NEUTRAL, OPT_UNMET, OPT_NORMALIZE
+	OPT_CONSORTIA, OPT_SIZE, OPT_EVERYONE, OPT_COMBINE, OPT_NEUTRAL, OPT_UNMET, OPT_NORMALIZE,
+	OPT_LOCK, OPT_APART, OPT_DROP, OPT_FIX, OPT_MINFIT, OPT_OBJECTIVE, OPT_ALTERNATIVES, OPT_DIFFER
 };
 
 static const struct option long_options[] = {
@@ -107,6 +134,14 @@ static const struct option long_options[] = {
 	{"unmet", required_argument, NULL, OPT_UNMET},
 	{"normalize", required_argument, NULL, OPT_NORMALIZE},
 	CLI_ADVICE_OPTIONS,
+	{"lock", required_argument, NULL, OPT_LOCK},
+	{"apart", required_argument, NULL, OPT_APART},
+	{"drop", required_argument, NULL, OPT_DROP},
+	{"fix", required_argument, NULL, OPT_FIX},
+	{"min-fit", required_argument, NULL, OPT_MINFIT},
+	{"objective", required_argument, NULL, OPT_OBJECTIVE},
+	{"alternatives", required_argument, NULL, OPT_ALTERNATIVES},
+	{"differ", required_argument, NULL, OPT_DIFFER},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -135,6 +170,10 @@ static int parse_args(solve_args *a, int argc, char **argv)
 	a->seed = 1;
 	a->explain = 1;
 	a->input = -1;
+	a->differ = 1;
+	a->whatif = calloc((size_t)argc + 1, sizeof(*a->whatif));
+	if (!a->whatif)
+		return usage_error("out of memory");
 	cli_advice_prescan(&a->adv, argc, argv);
 	optind = 1;
 	opterr = 0;
@@ -199,6 +238,30 @@ static int parse_args(solve_args *a, int argc, char **argv)
 				return rc;
 			break;
 		}
+		case OPT_LOCK:
+		case OPT_APART:
+		case OPT_DROP:
+		case OPT_FIX:
+			a->whatif[a->nwhatif].opt = c;
+			a->whatif[a->nwhatif++].value = optarg;
+			break;
+		case OPT_MINFIT: a->min_fit = optarg; break;
+		case OPT_OBJECTIVE:
+			if (strcmp(optarg, "total") != 0 && strcmp(optarg, "maxmin") != 0)
+				return usage_error("--objective must be total or maxmin, not '%s'", optarg);
+			a->objective = optarg;
+			break;
+		case OPT_ALTERNATIVES:
+		case OPT_DIFFER: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			int lo = c == OPT_DIFFER ? 1 : 0;
+			if (end == optarg || *end || v < lo || v > 1000)
+				return usage_error("%s: '%s' is not a whole number in %d..1000",
+					c == OPT_DIFFER ? "--differ" : "--alternatives", optarg, lo);
+			*(c == OPT_DIFFER ? &a->differ : &a->alternatives) = (int)v;
+			break;
+		}
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
@@ -219,6 +282,74 @@ static int parse_number(const char *text, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* Splits "A<sep>B" into two ids (copied into a and b); 0, or -1 when malformed. */
+static int split_two(const char *text, char sep, char *a, char *b, size_t len)
+{
+	const char *at = strchr(text, sep);
+	if (!at || at == text || !at[1] || (size_t)(at - text) >= len || strlen(at + 1) >= len)
+		return -1;
+	memcpy(a, text, (size_t)(at - text));
+	a[at - text] = '\0';
+	strcpy(b, at + 1);
+	return 0;
+}
+
+/* One what-if option; returns an exit code. */
+static int apply_whatif(consort_session *s, int opt, const char *value)
+{
+	consort_error err;
+	consort_error_clear(&err);
+	char x[256], y[256];
+	int rc = 0;
+	switch (opt) {
+	case OPT_LOCK:
+		if (split_two(value, '=', x, y, sizeof(x)) != 0)
+			return usage_error("--lock: '%s' is not ID=ID2", value);
+		rc = consort_session_add_together(s, x, y, &err);
+		break;
+	case OPT_APART:
+		if (split_two(value, ',', x, y, sizeof(x)) != 0)
+			return usage_error("--apart: '%s' is not ID,ID2", value);
+		rc = consort_session_add_apart(s, x, y, &err);
+		break;
+	case OPT_DROP:
+		rc = consort_session_add_absent(s, value, &err);
+		break;
+	case OPT_FIX:
+		if (split_two(value, '=', x, y, sizeof(x)) != 0)
+			return usage_error("--fix: '%s' is not ID=LOT, ID=of:ID2 or ID=outside", value);
+		if (strncmp(y, "of:", 3) == 0)
+			rc = consort_session_add_together(s, x, y + 3, &err);
+		else
+			rc = consort_session_add_fixed(s, x, strcmp(y, "outside") == 0 ? NULL : y, &err);
+		break;
+	}
+	if (rc < 0) {
+		static const char *const names[] = {"--lock", "--apart", "--drop", "--fix"};
+		return usage_error("%s %s: %s", names[opt - OPT_LOCK], value, err.message);
+	}
+	return CLI_EXIT_OK;
+}
+
+/* The what-if options, min_fit and the objective. */
+static int apply_whatifs(consort_session *s, const solve_args *a)
+{
+	int rc;
+	for (int i = 0; i < a->nwhatif; i++)
+		if ((rc = apply_whatif(s, a->whatif[i].opt, a->whatif[i].value)) != CLI_EXIT_OK)
+			return rc;
+	if (a->min_fit) {
+		double x;
+		if (parse_number(a->min_fit, &x) != 0)
+			return usage_error("--min-fit: '%s' is not a number", a->min_fit);
+		consort_session_set_min_fit(s, x, NULL);
+	}
+	if (a->objective)
+		consort_session_set_objective(s, strcmp(a->objective, "maxmin") == 0 ? CONSORT_OBJECTIVE_MAXMIN
+			: CONSORT_OBJECTIVE_TOTAL, NULL);
+	return CLI_EXIT_OK;
 }
 
 /* Applies the rule and scoring overrides; returns an exit code. */
@@ -283,7 +414,7 @@ static int apply_overrides(consort_session *s, const solve_args *a)
 		if (consort_session_set_scoring(s, &sc, &err) < 0)
 			return cli_fail(&err);
 	}
-	return CLI_EXIT_OK;
+	return apply_whatifs(s, a);
 }
 
 typedef struct progress_state {
@@ -323,12 +454,18 @@ int cli_solve(int argc, char **argv)
 {
 	solve_args a;
 	int rc = parse_args(&a, argc, argv);
-	if (rc != 0)
+	if (rc != 0) {
+		free(a.whatif);
 		return rc < 0 ? CLI_EXIT_OK : rc;
+	}
 	consort_session *s = NULL;
-	if ((rc = load_input(&s, &a)) != CLI_EXIT_OK)
+	if ((rc = load_input(&s, &a)) != CLI_EXIT_OK) {
+		free(a.whatif);
 		return rc;
-	if ((rc = apply_overrides(s, &a)) != CLI_EXIT_OK) {
+	}
+	rc = apply_overrides(s, &a);
+	free(a.whatif);
+	if (rc != CLI_EXIT_OK) {
 		consort_session_free(s);
 		return rc;
 	}
@@ -338,6 +475,8 @@ int cli_solve(int argc, char **argv)
 	opts.seed = a.seed;
 	opts.engine = a.engine;
 	opts.explain = a.explain;
+	opts.alternatives = a.alternatives;
+	opts.differ = a.differ;
 	progress_state ps = {0, isatty(2), 0};
 	if (!a.quiet) {
 		opts.progress = on_progress;
