@@ -683,6 +683,13 @@ static void test_cli(void **state)
 	assert_non_null(strstr(r.out, "\"moved\""));
 	tu_result_free(&r);
 
+	/* Under other scoring the earlier proposal is rescored, not refused. */
+	const char *cmp_rater[] = {CONSORT_BIN, "solve", ex, "--compare", prop, "--normalize", "rater", "-q", NULL};
+	r = run(cmp_rater);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "Compared with the earlier proposal"));
+	tu_result_free(&r);
+
 	/* A proposal naming someone the session does not know: one line naming file and place. */
 	char *text = tu_read(prop);
 	char *at = strstr(text, "\"a1\"");

@@ -88,6 +88,12 @@ int consort_proposal_parse(consort_proposal **out, const char *data, size_t len,
 /* consort_proposal_parse of the file at path (named by its path in messages). */
 int consort_proposal_load(consort_proposal **out, const char *path, const consort_session *s,
 	consort_error *err);
+/* consort_proposal_load for a proposal that may have been made under other
+ * ratings or scoring (what-if comparisons): the same checks of ids, places and
+ * lots, but scores and objective are recomputed from s and not held against the
+ * file's; when they differ the proposal is "feasible" with no bound. */
+int consort_proposal_load_rescored(consort_proposal **out, const char *path, const consort_session *s,
+	consort_error *err);
 
 /* consort-proposal/1 JSON, pretty-printed and newline-terminated; malloc'ed. */
 int consort_proposal_to_json(char **out, const consort_proposal *p, const consort_session *s,

@@ -136,7 +136,7 @@ int cli_advice_render(char **text, const consort_proposal *p, const consort_sess
 	}
 	if (a->compare && solved) {
 		sections |= CONSORT_ADVICE_COMPARE;
-		if ((rc = consort_proposal_load(&earlier, a->compare, s, &err)) < 0 ||
+		if ((rc = consort_proposal_load_rescored(&earlier, a->compare, s, &err)) < 0 ||
 		    (rc = consort_advice_compare(adv, earlier, &err)) < 0) {
 			consort_proposal_free(earlier);
 			consort_advice_free(adv);

@@ -15,6 +15,7 @@ typedef struct reader {
 	const consort_session *s;
 	const consort__problem *pb;
 	consort_error *err;
+	int rescore;   /* consort_proposal_load_rescored: the file's numbers are not held against s */
 } reader;
 
 static int fail(const reader *rd, const char *path, const char *what)
@@ -259,6 +260,15 @@ static int build(consort_proposal **out, const cJSON *root, const reader *rd)
 	}
 	double mine = consort_proposal_objective(*out);
 	char msg[200], a[32], b[32];
+	if (rd->rescore && (fabs(mine - objective) > 1e-5 * fmax(1.0, fabs(mine)) ||
+			   bound < mine - 1e-5 * fmax(1.0, fabs(mine)))) {
+		/* Made under other ratings or scoring: its status and bound say nothing here. */
+		consort_proposal_free(*out);
+		*out = NULL;
+		rc = consort__proposal_new(out, rd->pb, CONSORT_STATUS_FEASIBLE, assign, k, INFINITY, seconds, engine,
+			rd->err);
+		goto done;
+	}
 	if (fabs(mine - objective) > 1e-5 * fmax(1.0, fabs(mine))) {
 		snprintf(msg, sizeof(msg),
 			"%s does not match the session's weights (%s): was it made for other ratings or scoring?",
@@ -277,8 +287,8 @@ done:
 	return rc;
 }
 
-int consort_proposal_parse(consort_proposal **out, const char *data, size_t len, const char *name,
-	const consort_session *s, consort_error *err)
+static int parse(consort_proposal **out, const char *data, size_t len, const char *name,
+	const consort_session *s, int rescore, consort_error *err)
 {
 	if (!out || !data || !s)
 		return consort__error(err, CONSORT_EUSAGE, "proposal: nothing to read");
@@ -291,7 +301,7 @@ int consort_proposal_parse(consort_proposal **out, const char *data, size_t len,
 	if (rc < 0)
 		return rc;
 	if ((rc = consort__json_parse(&root, data, len, name, err)) == 0) {
-		reader rd = {name, s, pb, err};
+		reader rd = {name, s, pb, err, rescore};
 		rc = build(out, root, &rd);
 	}
 	cJSON_Delete(root);
@@ -299,7 +309,13 @@ int consort_proposal_parse(consort_proposal **out, const char *data, size_t len,
 	return rc;
 }
 
-int consort_proposal_load(consort_proposal **out, const char *path, const consort_session *s,
+int consort_proposal_parse(consort_proposal **out, const char *data, size_t len, const char *name,
+	const consort_session *s, consort_error *err)
+{
+	return parse(out, data, len, name, s, 0, err);
+}
+
+static int load(consort_proposal **out, const char *path, const consort_session *s, int rescore,
 	consort_error *err)
 {
 	char *data = NULL;
@@ -309,7 +325,19 @@ int consort_proposal_load(consort_proposal **out, const char *path, const consor
 	int rc = consort__file_read(&data, &len, path, err);
 	if (rc < 0)
 		return rc;
-	rc = consort_proposal_parse(out, data, len, path, s, err);
+	rc = parse(out, data, len, path, s, rescore, err);
 	free(data);
 	return rc;
+}
+
+int consort_proposal_load(consort_proposal **out, const char *path, const consort_session *s,
+	consort_error *err)
+{
+	return load(out, path, s, 0, err);
+}
+
+int consort_proposal_load_rescored(consort_proposal **out, const char *path, const consort_session *s,
+	consort_error *err)
+{
+	return load(out, path, s, 1, err);
 }
