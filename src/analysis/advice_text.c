@@ -106,8 +106,17 @@ static void text_stability(buf *b, const consort_advice *a)
 			a->pairs_checked ? "" : "; pairs not checked above " "2000 members");
 		return;
 	}
-	out(b, "Stability: %zu move%s alone and %zu pair move%s would raise the fits of those who move\n",
+	size_t allowed = 0;
+	for (size_t k = 0; k < a->nmovers; k++)
+		allowed += a->movers[k].feasible != 0;
+	for (size_t k = 0; k < a->npairs; k++)
+		allowed += a->pairs[k].feasible != 0;
+	out(b, "Stability: %zu move%s alone and %zu pair move%s would raise the fits of those who move; ",
 		a->nmovers, a->nmovers == 1 ? "" : "s", a->npairs, a->npairs == 1 ? "" : "s");
+	if (allowed)
+		out(b, "the rules allow %zu of them\n", allowed);
+	else
+		out(b, "the rules allow none of them\n");
 	for (size_t k = 0; k < a->nmovers; k++) {
 		const consort_mover *m = &a->movers[k];
 		out(b, "  %s: %s -> %s (fit %s -> %s)%s\n", id(a, m->member),
@@ -125,7 +134,7 @@ static void text_stability(buf *b, const consort_advice *a)
 			out(b, "  %s and %s: together from %s to %s", id(a, g->a), id(a, g->b),
 				consort__advice_place(a, g->from_a, p1, sizeof(p1)),
 				consort__advice_place(a, g->to_a, p2, sizeof(p2)));
-		out(b, " (fits %s and %s)%s\n", sig(x, sizeof(x), g->gain_a), sig(y, sizeof(y), g->gain_b),
+		out(b, " (gains %s and %s)%s\n", sig(x, sizeof(x), g->gain_a), sig(y, sizeof(y), g->gain_b),
 			g->feasible ? ", the rules allow it" : ", the rules do not allow it");
 	}
 }
