@@ -225,8 +225,13 @@ static void text_compare(buf *b, const consort_advice *a)
 {
 	char x[32], y[32];
 	const consort_comparison *c = &a->cmp;
-	out(b, "\nCompared with the earlier proposal: its objective is %s under this session, the difference %s; ",
-		plain(x, sizeof(x), c->objective), sig(y, sizeof(y), c->difference));
+	out(b, "\nCompared with the earlier proposal: it scores %s under this session; this one scores ",
+		plain(x, sizeof(x), c->objective));
+	if (fabs(c->difference) < 1e-9 * fmax(1.0, fabs(c->objective)))
+		out(b, "the same; ");
+	else
+		out(b, "%s %s (%s); ", plain(y, sizeof(y), fabs(c->difference)), c->difference > 0 ? "more" : "less",
+			sig(x, sizeof(x), c->difference));
 	if (!c->nmoved) {
 		out(b, "the same consortia\n");
 		return;
