@@ -89,7 +89,10 @@ typedef struct consort_why {
 	int best;               /* index in moves of the highest fit (first among equals), -1 none */
 	consort_why_verdict verdict;
 } consort_why;
+/* NULL when i is not a participant, or when members x consortia exceeds
+ * CONSORT_ADVICE_WHY_MAX (the moves of everyone would not fit in memory). */
 const consort_why *consort_advice_why(const consort_advice *a, size_t i);
+#define CONSORT_ADVICE_WHY_MAX 4e6
 
 /* ---- stability ----
  * A mover: member i would gain by moving alone from its place to another

@@ -213,6 +213,8 @@ static int why_moves(consort_advice *a, consort_why *w)
 
 static int compute_why(consort_advice *a)
 {
+	if ((double)a->n * (double)a->k > CONSORT_ADVICE_WHY_MAX)
+		return 0; /* too many moves to keep: consort_advice_why returns NULL */
 	a->why = calloc((size_t)a->n ? (size_t)a->n : 1, sizeof(*a->why));
 	if (!a->why)
 		return -1;

@@ -224,6 +224,8 @@ fail:
 
 static int add_why(cJSON *root, const consort_advice *a)
 {
+	if (!a->why)
+		return add(root, "why", cJSON_CreateNull());
 	cJSON *arr = cJSON_CreateArray();
 	if (add(root, "why", arr) < 0)
 		return -1;

@@ -204,6 +204,11 @@ static void text_verdict(buf *b, const consort_advice *a, const consort_why *w)
 static void text_why(buf *b, const consort_advice *a)
 {
 	char p[160], x[32];
+	if (!a->why) {
+		out(b, "\nWhy: not computed for %d members in %d consortia (more than %.0f moves)\n", a->n, a->k,
+			CONSORT_ADVICE_WHY_MAX);
+		return;
+	}
 	for (int i = 0; i < a->n; i++) {
 		if ((a->why_only >= 0 && a->why_only != i) || a->absent[i])
 			continue;

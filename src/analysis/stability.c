@@ -11,25 +11,50 @@ static int gains(double now, double then)
 	return then > now + 1e-9 * fmax(1.0, fabs(now));
 }
 
+/* Every single move that raises the mover's fit (computed from the fits, so
+ * without the "why" of every member); the rules are checked for those only. */
 static int collect_movers(consort_advice *a)
 {
-	size_t count = 0;
-	for (int i = 0; i < a->n; i++)
-		for (size_t m = 0; m < a->why[i].nmoves; m++)
-			count += gains(a->why[i].fit, a->why[i].moves[m].fit);
-	a->movers = calloc(count ? count : 1, sizeof(*a->movers));
-	if (!a->movers)
+	size_t cap = 0, k = (size_t)a->k;
+	int *after = malloc((size_t)(a->n ? a->n : 1) * sizeof(int));
+	if (!after)
 		return -1;
-	for (int i = 0; i < a->n; i++) {
-		const consort_why *w = &a->why[i];
-		for (size_t m = 0; m < w->nmoves; m++)
-			if (gains(w->fit, w->moves[m].fit)) {
-				consort_mover mv = {(size_t)i, w->home, w->moves[m].to, w->fit, w->moves[m].fit,
-					w->moves[m].feasible};
-				a->movers[a->nmovers++] = mv;
+	memcpy(after, a->home, (size_t)a->n * sizeof(int));
+	int rc = 0;
+	for (int i = 0; i < a->n && rc == 0; i++) {
+		if (a->absent[i])
+			continue;
+		int home = a->home[i];
+		double fit = home >= 0 ? a->fitto[(size_t)i * k + (size_t)home] : 0;
+		for (int c = -1; c < a->k && rc == 0; c++) {
+			if (c == home || (c < 0 && a->pb->everyone))
+				continue;
+			double there = c >= 0 ? a->fitto[(size_t)i * k + (size_t)c] : 0;
+			if (!gains(fit, there))
+				continue;
+			if (a->nmovers == cap) {
+				size_t bigger_cap = cap ? 2 * cap : 16;
+				consort_mover *bigger = realloc(a->movers, bigger_cap * sizeof(*bigger));
+				if (!bigger) {
+					rc = -1;
+					break;
+				}
+				a->movers = bigger;
+				cap = bigger_cap;
 			}
+			after[i] = c;
+			int ok = consort__move_check(a, after, &i, 1, NULL);
+			after[i] = home;
+			if (ok < 0) {
+				rc = -1;
+				break;
+			}
+			consort_mover mv = {(size_t)i, home, c, fit, there, ok};
+			a->movers[a->nmovers++] = mv;
+		}
 	}
-	return 0;
+	free(after);
+	return rc;
 }
 
 static int add_pair(consort_advice *a, size_t *cap, consort_pair_gain g)
