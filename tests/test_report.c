@@ -14,6 +14,7 @@
 #include "consort.h"
 #include "testutil.h"
 #include "writers/layout.h"
+#include "writers/report_view.h"
 #include "xmlcheck.h"
 
 #define EXAMPLE CONSORT_EXAMPLES "/pirkanmaa-2018.json"
@@ -228,6 +229,44 @@ static void test_hostile_names_are_text(void **state)
 	}
 	free(html);
 	free(net);
+	consort_proposal_free(p);
+	consort_session_free(s);
+}
+
+/* The page's only style is its one <style> element, exactly
+ * consort_report_style() (what a server allows by hash in its CSP): no style
+ * attributes, and every colour class the page uses is defined in the sheet
+ * with the colour the pictures use. */
+static void test_style_is_one_sheet(void **state)
+{
+	(void)state;
+	consort_session *s = hostile_session();
+	consort_proposal *p = solve(s);
+	consort_error err;
+	char *html = NULL;
+	assert_int_equal(consort_report_html(&html, s, p, NULL, &err), 0);
+	const char *css = consort_report_style();
+	size_t n = strlen(css) + 32;
+	char *sheet = malloc(n);
+	snprintf(sheet, n, "<style>%s</style>", css);
+	assert_non_null(strstr(html, sheet));
+	assert_int_equal(count_of(html, "<style"), 1);
+	assert_int_equal(count_of(html, "style="), 0);
+	assert_null(strstr(css, "</"));
+	for (size_t k = 0; k < 12; k++) {
+		char rule[64], used[64];
+		snprintf(rule, sizeof(rule), ".%s { background: %s; }", consort__report_group_class(k),
+			consort__report_group_colour(k));
+		assert_non_null(strstr(css, rule));
+		snprintf(rule, sizeof(rule), ".%s { background: %s; }", consort__report_sector_class(k),
+			consort__report_sector_colour(k));
+		assert_non_null(strstr(css, rule));
+		snprintf(used, sizeof(used), "class=\"swatch %s\"", consort__report_group_class(k));
+		assert_true(k < consort_proposal_count(p) ? strstr(html, used) != NULL : 1);
+	}
+	assert_non_null(strstr(css, "print-color-adjust: exact"));
+	free(sheet);
+	free(html);
 	consort_proposal_free(p);
 	consort_session_free(s);
 }
@@ -481,6 +520,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example_report),
 		cmocka_unit_test(test_hostile_names_are_text),
+		cmocka_unit_test(test_style_is_one_sheet),
 		cmocka_unit_test(test_infeasible_report),
 		cmocka_unit_test(test_foreign_proposal),
 		cmocka_unit_test(test_layout_deterministic_and_apart),

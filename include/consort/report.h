@@ -34,6 +34,12 @@ int consort_report_heatmap_svg(char **out, const consort_session *s, const conso
 int consort_report_network_svg(char **out, const consort_session *s, const consort_proposal *p,
 	const consort_report_options *opts, consort_error *err);
 
+/* The report's style sheet: the exact text inside the page's one <style>
+ * element (the page has no style attributes and no script). A server serving
+ * the page can allow exactly this sheet in its Content-Security-Policy by its
+ * hash ('sha256-...'). Static; never freed. */
+const char *consort_report_style(void);
+
 #ifdef __cplusplus
 }
 #endif

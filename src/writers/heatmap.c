@@ -202,7 +202,9 @@ void consort__report_heatmap(consort__xml *w, const consort__report_view *v, int
 {
 	geometry g = measure(v->n);
 	double side = (double)v->n * g.cell;
-	double width = fmax(g.left + side + 12, g.left + 560), height = g.top + side + 60;
+	/* The last columns' names, turned by 55 degrees, reach right of the matrix. */
+	double overhang = g.label_chars * g.font * 0.58 * 0.574 /* cos 55 degrees */;
+	double width = fmax(g.left + side + overhang + 8, g.left + 560), height = g.top + side + 60;
 	consort__xml_svg_open(w, "heatmap", width, height, "Ratings: rows rate columns, in consortium order",
 		standalone);
 	consort__xml_raw(w,

@@ -30,6 +30,23 @@ const char *consort__report_sector_colour(size_t k)
 	return SECTOR_COLOURS[k % (sizeof(SECTOR_COLOURS) / sizeof(SECTOR_COLOURS[0]))];
 }
 
+#define NCOLOURS (sizeof(GROUP_COLOURS) / sizeof(GROUP_COLOURS[0]))
+
+/* The style sheet's class of the same colours ("g0".."g9", "s0".."s9"). */
+const char *consort__report_group_class(size_t g)
+{
+	static const char *const names[NCOLOURS] = {"g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8",
+		"g9"};
+	return names[g % NCOLOURS];
+}
+
+const char *consort__report_sector_class(size_t k)
+{
+	static const char *const names[NCOLOURS] = {"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+		"s9"};
+	return names[k % NCOLOURS];
+}
+
 /* ---- the view ---- */
 
 static int place(consort__report_view *v, size_t i, int g, size_t *at, consort_error *err)
@@ -326,10 +343,8 @@ static void member_rows(consort__xml *w, const consort__report_view *v, size_t g
 		consort__xml_text(w, pt->id);
 		consort__xml_raw(w, "</td><td>");
 		consort__xml_text(w, pt->name);
-		consort__xml_raw(w, "</td><td><span class=\"dot\"");
-		consort__xml_raw(w, " style=\"background:");
-		consort__xml_raw(w, consort__report_sector_colour(v->sector[i]));
-		consort__xml_raw(w, "\"></span>");
+		consort__xml_rawf(w, "</td><td><span class=\"dot %s\"></span>",
+			consort__report_sector_class(v->sector[i]));
 		consort__xml_text(w, pt->sector);
 		consort__xml_raw(w, "</td><td>");
 		list_words(w, pt->offers, pt->noffers);
@@ -431,9 +446,8 @@ static void consortia(consort__xml *w, const consort__report_view *v)
 {
 	for (size_t g = 0; g < v->ngroups; g++) {
 		size_t m = v->start[g + 1] - v->start[g];
-		consort__xml_raw(w, "<div class=\"consortium\">\n<h3><span class=\"swatch\" style=\"background:");
-		consort__xml_raw(w, consort__report_group_colour(g));
-		consort__xml_raw(w, "\"></span>");
+		consort__xml_rawf(w, "<div class=\"consortium\">\n<h3><span class=\"swatch %s\"></span>",
+			consort__report_group_class(g));
 		consort__report_group_label(w, v, g);
 		consort__xml_rawf(w, " \xe2\x80\x94 %zu member%s, score ", m, m == 1 ? "" : "s");
 		consort__xml_num(w, consort_proposal_score(v->p, g), 2);
@@ -452,20 +466,32 @@ static void consortia(consort__xml *w, const consort__report_view *v)
 
 /* ---- the page ---- */
 
+/* The page's one style sheet. Colours are classes (.gK consortium K, .sK
+ * sector K, as GROUP_COLOURS and SECTOR_COLOURS), never style attributes: a
+ * server can then allow exactly this sheet by its hash in a strict
+ * Content-Security-Policy (consort_report_style). */
 static const char STYLE[] =
-	"<style>\n"
+	"\n"
 	"body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #111; padding: 0 1em; }\n"
 	"h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { font-size: 1.3em; border-bottom: 1px solid #ccc; }\n"
 	"h3 { font-size: 1.1em; margin: 1.2em 0 .4em; }\n"
 	".meta { color: #444; margin-top: 0; }\n"
 	"figure { margin: 1em 0; } figcaption { color: #444; font-size: .9em; margin-top: .4em; }\n"
 	"svg { max-width: 100%; height: auto; }\n"
+	/* The pictures fill the column: at 60 participants the heatmap's cells
+	 * and names are too small at their drawn size. */
+	"figure svg { width: 100%; }\n"
 	"table { border-collapse: collapse; width: 100%; margin: .4em 0; font-size: .92em; }\n"
 	"th, td { border-bottom: 1px solid #ddd; padding: .25em .5em; text-align: left; vertical-align: top; }\n"
 	"th { background: #f3f3f3; } .num { text-align: right; white-space: nowrap; } .neg { color: #b2182b; }\n"
 	".dot { display: inline-block; width: .7em; height: .7em; border-radius: 50%; margin-right: .35em;"
 	" border: 1px solid #555; }\n"
 	".swatch { display: inline-block; width: .9em; height: .9em; margin-right: .4em; vertical-align: -.1em; }\n"
+	".dot, .swatch { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
+	".g0 { background: #1b9e77; } .g1 { background: #d95f02; } .g2 { background: #7570b3; } .g3 { background: #e7298a; } .g4 { background: #66a61e; }\n"
+	".g5 { background: #e6ab02; } .g6 { background: #a6761d; } .g7 { background: #1f78b4; } .g8 { background: #b15928; } .g9 { background: #6a3d9a; }\n"
+	".s0 { background: #8dd3c7; } .s1 { background: #fdb462; } .s2 { background: #bebada; } .s3 { background: #fb8072; } .s4 { background: #80b1d3; }\n"
+	".s5 { background: #b3de69; } .s6 { background: #fccde5; } .s7 { background: #d9d9d9; } .s8 { background: #ffed6f; } .s9 { background: #bc80bd; }\n"
 	".sub { margin: .3em 0; } ul.services { margin: .2em 0 .6em; padding-left: 1.2em; list-style: none; }\n"
 	".ok { color: #1a7f37; font-weight: bold; } .missing { color: #b2182b; font-weight: bold; }\n"
 	".consortium { break-inside: avoid-page; }\n"
@@ -477,8 +503,12 @@ static const char STYLE[] =
 	"  figure, svg, tr { break-inside: avoid; page-break-inside: avoid; }\n"
 	"  figure svg { width: 100%; height: auto; max-height: 235mm; }\n"
 	"  th { background: none; }\n"
-	"}\n"
-	"</style>\n";
+	"}\n";
+
+const char *consort_report_style(void)
+{
+	return STYLE;
+}
 
 static void today(char *buf, size_t len)
 {
@@ -500,9 +530,7 @@ static void summary_table(consort__xml *w, const consort__report_view *v)
 		double weakest = INFINITY;
 		for (size_t a = v->start[g]; a < v->start[g + 1]; a++)
 			weakest = fmin(weakest, v->fit[v->order[a]]);
-		consort__xml_raw(w, "<tr><td><span class=\"swatch\" style=\"background:");
-		consort__xml_raw(w, consort__report_group_colour(g));
-		consort__xml_raw(w, "\"></span>");
+		consort__xml_rawf(w, "<tr><td><span class=\"swatch %s\"></span>", consort__report_group_class(g));
 		consort__report_group_label(w, v, g);
 		consort__xml_rawf(w, "</td><td class=\"num\">%zu</td><td class=\"num\">", v->start[g + 1] - v->start[g]);
 		consort__xml_num(w, consort_proposal_score(v->p, g), 2);
@@ -528,7 +556,9 @@ static int page(consort__xml *w, const consort__report_view *v, const consort_re
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
 	consort__xml_element(w, "title", title);
 	consort__xml_raw(w, "\n");
+	consort__xml_raw(w, "<style>");
 	consort__xml_raw(w, STYLE);
+	consort__xml_raw(w, "</style>\n");
 	consort__xml_raw(w, "</head>\n<body>\n<section class=\"summary\">\n");
 	consort__xml_element(w, "h1", title);
 	consort__xml_raw(w, "\n<p class=\"meta\">Report of ");

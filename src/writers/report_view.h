@@ -39,5 +39,8 @@ int consort__report_network(consort__xml *w, const consort__report_view *v, int 
 /* Colours shared by both pictures and the tables. */
 const char *consort__report_group_colour(size_t g);
 const char *consort__report_sector_colour(size_t k);
+/* The report style sheet's class for the same colour: "gK", "sK". */
+const char *consort__report_group_class(size_t g);
+const char *consort__report_sector_class(size_t k);
 
 #endif
