@@ -20,6 +20,7 @@
 #include "consort.h"
 #include "http.h"
 #include "server.h"
+#include "sha256.h"
 #include "testutil.h"
 
 #define EXAMPLE CONSORT_EXAMPLES "/pirkanmaa-2018.json"
@@ -1040,6 +1041,18 @@ static void test_security_headers(void **state)
 		assert_int_equal(r.status, reqs[i].status);
 		char head[4096];
 		snprintf(head, sizeof(head), "%s\r\n", r.head);
+		if (strcmp(reqs[i].path, "/") == 0 && r.status == 200) {
+			/* The facilitator's page allows the report's sheet too: it opens
+			 * the report as a blob: URL, which keeps the page's policy. */
+			char hash[48], want[160];
+			const char *css = consort_report_style();
+			consort__sha256_base64(hash, sizeof(hash), css, strlen(css));
+			snprintf(want, sizeof(want), "style-src 'self' 'sha256-%s'; img-src", hash);
+			assert_non_null(strstr(head, want));
+			char *at = strstr(head, want);
+			memmove(at + strlen("style-src 'self'"), at + strlen("style-src 'self' 'sha256-") + strlen(hash) + 1,
+				strlen(at + strlen("style-src 'self' 'sha256-") + strlen(hash) + 1) + 1);
+		}
 		for (size_t k = 0; k < sizeof(need) / sizeof(need[0]); k++) {
 			if (!strstr(head, need[k]))
 				fprintf(stderr, "%s %s: no %s in\n%s\n", reqs[i].method, reqs[i].path, need[k], head);
@@ -1047,6 +1060,142 @@ static void test_security_headers(void **state)
 		}
 		reply_free(&r);
 	}
+}
+
+static size_t occurrences(const char *hay, const char *needle)
+{
+	size_t c = 0;
+	for (const char *at = hay; (at = strstr(at, needle)) != NULL; at += strlen(needle))
+		c++;
+	return c;
+}
+
+/* The value of header `name` in r (static buffer), or NULL. */
+static const char *header_of(const reply *r, const char *name)
+{
+	static char value[1024];
+	char key[128];
+	snprintf(key, sizeof(key), "\r\n%s: ", name);
+	const char *at = strstr(r->head, key);
+	if (!at)
+		return NULL;
+	at += strlen(key);
+	size_t n = strcspn(at, "\r\n");
+	snprintf(value, sizeof(value), "%.*s", (int)n, at);
+	return value;
+}
+
+/* FIPS 180-4's examples (one block, two blocks) and the empty text. */
+static void test_sha256(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *base64;
+	} v[] = {{"", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
+		{"abc", "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+			"JI1qYdIGOLjlwCaTDD5gOaM85Flk/yFn9uzt1BnbBsE="}};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char b64[45];
+		consort__sha256_base64(b64, sizeof(b64), v[i].text, strlen(v[i].text));
+		assert_string_equal(b64, v[i].base64);
+	}
+	unsigned char d[32];
+	consort__sha256(d, "abc", 3);
+	assert_int_equal(d[0], 0xba);
+	assert_int_equal(d[31], 0xad);
+}
+
+/* The expected report policy: the report's style sheet by hash, nothing else. */
+static void report_csp(char *out, size_t outsz)
+{
+	char hash[48];
+	const char *css = consort_report_style();
+	consort__sha256_base64(hash, sizeof(hash), css, strlen(css));
+	snprintf(out, outsz, "default-src 'none'; style-src 'sha256-%s'; base-uri 'none'; "
+		"form-action 'none'; frame-ancestors 'none'", hash);
+}
+
+/* A report reply: 200 HTML with the report's policy, n x n heatmap cells and
+ * n network nodes, the sheet the policy allows, and no script. */
+static void check_report(const reply *r, int n, int attachment)
+{
+	char csp[256];
+	report_csp(csp, sizeof(csp));
+	assert_int_equal(r->status, 200);
+	assert_string_equal(header_of(r, "Content-Type"), "text/html; charset=utf-8");
+	assert_string_equal(header_of(r, "Content-Security-Policy"), csp);
+	assert_string_equal(header_of(r, "X-Content-Type-Options"), "nosniff");
+	assert_string_equal(header_of(r, "Cache-Control"), "no-store");
+	const char *disp = header_of(r, "Content-Disposition");
+	if (attachment)
+		assert_string_equal(disp, "attachment; filename=\"consort-report.html\"");
+	else
+		assert_null(disp);
+	assert_int_equal(strncmp(r->body, "<!DOCTYPE html>", 15), 0);
+	assert_int_equal(occurrences(r->body, "<rect class=\"cell"), (size_t)(n * n));
+	assert_int_equal(occurrences(r->body, "<g class=\"node\""), (size_t)n);
+	const char *css = consort_report_style();
+	size_t len = strlen(css) + 32;
+	char *sheet = malloc(len);
+	snprintf(sheet, len, "<style>%s</style>", css);
+	assert_non_null(strstr(r->body, sheet));
+	free(sheet);
+	assert_null(strstr(r->body, "<script"));
+	assert_null(strstr(r->body, "style=\""));
+}
+
+/* GET /api/report.html and its download: the facilitator's only; solved when
+ * no proposal is stored, else the latest one (with its locks); a proposal the
+ * workshop moved away from is refused plainly. */
+static void test_report(void **state)
+{
+	(void)state;
+	char tok[32];
+	token_of("a1", tok, sizeof(tok));
+	fails("GET", "/api/report.html", NULL, NULL, 401);
+	fails("GET", "/api/report.html", tok, NULL, 403);
+	fails("GET", "/api/export/report.html", tok, NULL, 403);
+	fails("POST", "/api/report.html", secret, NULL, 405);
+
+	/* No proposal yet: solved for the report, and not stored. */
+	reply r;
+	assert_int_equal(http(&r, "GET", "/api/report.html", secret, NULL), 0);
+	check_report(&r, 15, 0);
+	assert_non_null(strstr(r.body, "<h1>Pirkanmaa network accelerator, 2018"));
+	assert_non_null(strstr(r.body, "2 consortia"));
+	assert_non_null(strstr(r.body, "<strong>Optimal</strong>"));
+	reply_free(&r);
+	fails("GET", "/api/proposal", secret, NULL, 404);
+
+	/* The latest proposal, with its lock shown as a rule; HEAD has the headers only. */
+	cJSON_Delete(call("POST", "/api/solve", secret, "{\"locks\": [{\"id\": \"a1\", \"with\": \"f1\"}]}", 200));
+	assert_int_equal(http(&r, "GET", "/api/export/report.html", secret, NULL), 0);
+	check_report(&r, 15, 1);
+	assert_non_null(strstr(r.body, "<li>Valmennus ry and Puhdas Oy work in the same consortium</li>"));
+	reply_free(&r);
+	assert_int_equal(http(&r, "HEAD", "/api/report.html", secret, NULL), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, 0);
+	reply_free(&r);
+
+	/* A participant with a hostile name: text in the page, nothing runs. */
+	cJSON_Delete(call("POST", "/api/participants", secret, "{\"id\": \"x1\", \"name\": "
+		"\"<script>alert(1)</script> & \\\"Co\\\"\", \"sector\": \"firm\"}", 201));
+	cJSON_Delete(call("POST", "/api/solve", secret, NULL, 200));
+	assert_int_equal(http(&r, "GET", "/api/report.html", secret, NULL), 0);
+	check_report(&r, 16, 0);
+	assert_non_null(strstr(r.body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"));
+	reply_free(&r);
+
+	/* A rating changed after the solve: the stored proposal no longer fits. */
+	cJSON_Delete(call("PUT", "/api/ratings", secret, "{\"from\": \"a1\", \"to\": \"a2\", \"score\": 1}", 200));
+	const char *msg = fails("GET", "/api/report.html", secret, NULL, 409);
+	assert_non_null(strstr(msg, "propose again"));
+	cJSON_Delete(call("POST", "/api/solve", secret, NULL, 200));
+	assert_int_equal(http(&r, "GET", "/api/report.html", secret, NULL), 0);
+	check_report(&r, 16, 0);
+	reply_free(&r);
 }
 
 /* Wrong credentials are throttled per client address: the guesser waits,
@@ -1203,6 +1352,8 @@ int main(void)
 		cmocka_unit_test_setup(test_exports_and_csv_import, reset),
 		cmocka_unit_test_setup(test_garbage, reset),
 		cmocka_unit_test_setup(test_security_headers, reset),
+		cmocka_unit_test(test_sha256),
+		cmocka_unit_test_setup(test_report, reset),
 		cmocka_unit_test_setup(test_auth_throttle, reset),
 		cmocka_unit_test_setup(test_connection_limits, reset),
 		cmocka_unit_test_setup(test_db_modes, reset),

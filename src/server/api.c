@@ -1476,6 +1476,84 @@ static void h_export_proposal(consort__api *api, const consort__request *rq, con
 	}
 }
 
+/* ---- facilitator: the workshop report ---- */
+
+/* The latest proposal read back against the workshop, its locks applied to s
+ * as `together` pairs (so the report's rules say so). 1 when there is none;
+ * -1 after an error response. */
+static int latest_proposal(consort__api *api, consort__response *rs, consort_session *s,
+	consort_proposal **p)
+{
+	char *text = NULL;
+	consort_error err;
+	consort_error_clear(&err);
+	int rc = consort__store_get(api->store, "proposal", &text, &err);
+	if (rc == STORE_NOTFOUND)
+		return 1;
+	if (rc) {
+		respond_store(rs, rc, &err);
+		return -1;
+	}
+	cJSON *doc = cJSON_Parse(text);
+	if (!doc || apply_locks(s, field(doc, "locks"), rs) < 0) {
+		snprintf(err.message, sizeof(err.message), "a locked participant is no longer in the workshop");
+		rc = -1;
+	} else {
+		rc = consort_proposal_parse(p, text, strlen(text), "the latest proposal", s, &err);
+		/* Rules changed since the solve: the report would call it optimal under rules it breaks. */
+		if (rc == 0)
+			rc = consort_proposal_check(*p, s, &err);
+	}
+	/* Ratings changed since the solve (the stored scores no longer agree), or rules. */
+	if (rc < 0)
+		consort__respond_error(rs, 409, "the latest proposal no longer fits the workshop (%s): "
+			"propose again (POST /api/solve)", err.message);
+	cJSON_Delete(doc);
+	free(text);
+	return rc < 0 ? -1 : 0;
+}
+
+/* GET /api/report.html: the report of the stored workshop and its latest
+ * proposal, or of a fresh solve (as POST /api/solve's defaults, not stored)
+ * when there is none yet; `attachment` adds the download's file name. */
+static void report(consort__api *api, consort__response *rs, int attachment)
+{
+	consort_session *s = NULL;
+	consort_proposal *p = NULL;
+	consort_error err;
+	consort_error_clear(&err);
+	if (load_session(api, rs, &s, 1))
+		return;
+	int rc = latest_proposal(api, rs, s, &p);
+	if (rc == 1 && (rc = run_solve(api, &p, s, 10, &err)) < 0)
+		consort__respond_error(rs, rc == CONSORT_EINVALID ? 400 : 500, "%s",
+			err.message[0] ? err.message : consort_strerror(rc));
+	char *html = NULL;
+	if (rc == 0 && (rc = consort_report_html(&html, s, p, NULL, &err)) < 0)
+		consort__respond_error(rs, 500, "%s", err.message[0] ? err.message : consort_strerror(rc));
+	if (rc == 0) {
+		consort__respond_body(rs, 200, "text/html; charset=utf-8", html, strlen(html));
+		rs->csp = consort__report_csp();
+		if (attachment)
+			snprintf(rs->disposition, sizeof(rs->disposition),
+				"attachment; filename=\"consort-report.html\"");
+	}
+	consort_proposal_free(p);
+	consort_session_free(s);
+}
+
+static void h_report(consort__api *api, const consort__request *rq, consort__response *rs)
+{
+	(void)rq;
+	report(api, rs, 0);
+}
+
+static void h_export_report(consort__api *api, const consort__request *rq, consort__response *rs)
+{
+	(void)rq;
+	report(api, rs, 1);
+}
+
 /* ---- participants' own view ---- */
 
 static cJSON *person_json(const consort_participant *p)
@@ -1569,6 +1647,8 @@ const consort__route consort__routes[] = {
 	{"POST", "/api/solve", ADMIN, JSONL, SLOW, h_solve},
 	{"GET", "/api/proposal", ADMIN, JSONL, QUICK, h_proposal},
 	{"GET", "/api/export/proposal.csv", ADMIN, JSONL, QUICK, h_export_proposal},
+	{"GET", "/api/report.html", ADMIN, JSONL, SLOW, h_report},
+	{"GET", "/api/export/report.html", ADMIN, JSONL, SLOW, h_export_report},
 	{"GET", "/api/export/session.json", ADMIN, JSONL, QUICK, h_export_session},
 	{"GET", "/api/export/ratings.csv", ADMIN, JSONL, QUICK, h_export_ratings},
 	{"GET", "/api/me", PART, JSONL, QUICK, h_me},

@@ -52,6 +52,10 @@ void consort__respond_error(consort__response *rs, int status, const char *fmt, 
 void consort__respond_body(consort__response *rs, int status, const char *type, char *body,
 	size_t len);
 
+/* The Content-Security-Policy of the workshop report: no script, nothing
+ * fetched, only the report's own style sheet (by hash). Static. */
+const char *consort__report_csp(void);
+
 typedef struct consort__api consort__api;
 
 typedef void (*consort__handler)(consort__api *api, const consort__request *rq,

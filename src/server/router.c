@@ -2,8 +2,10 @@
  * authentication with failed-attempt throttling, body limits, static pages,
  * the endpoints' call, and the headers every response carries. */
 #include "router.h"
+#include "sha256.h"
 #include "store.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -95,6 +97,39 @@ static const char default_csp[] =
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
 	"form-action 'self'";
 
+/* The workshop report (consort_report_html) runs no script and fetches
+ * nothing; its one need is its own <style> sheet. That sheet is allowed by its
+ * SHA-256 hash, never by 'unsafe-inline', so injected markup can neither run
+ * nor style anything. The facilitator's page opens the report in a new tab as
+ * a blob: URL, and a blob: document keeps the policy of the page that made it:
+ * the page's own policy allows the same sheet (and nothing else inline). */
+static char report_csp[256], facilitator_csp[sizeof(default_csp) + 64];
+static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
+
+static void make_csps(void)
+{
+	char hash[48];
+	const char *css = consort_report_style();
+	consort__sha256_base64(hash, sizeof(hash), css, strlen(css));
+	snprintf(report_csp, sizeof(report_csp), "default-src 'none'; style-src 'sha256-%s'; "
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'", hash);
+	const char *style = strstr(default_csp, "style-src 'self'") + strlen("style-src 'self'");
+	snprintf(facilitator_csp, sizeof(facilitator_csp), "%.*s 'sha256-%s'%s",
+		(int)(style - default_csp), default_csp, hash, style);
+}
+
+const char *consort__report_csp(void)
+{
+	pthread_once(&csp_once, make_csps);
+	return report_csp;
+}
+
+static const char *page_csp(void)
+{
+	pthread_once(&csp_once, make_csps);
+	return facilitator_csp;
+}
+
 const char *const *consort__router_security_headers(const consort__response *rs)
 {
 	/* Participants' tokens are in their pages' URLs: never send them on. */
@@ -146,6 +181,8 @@ static void serve_static(const char *path, consort__response *rs)
 	consort__respond_body(rs, 200, a->content_type, (char *)(void *)(uintptr_t)a->data, a->len);
 	rs->borrowed = 1;
 	rs->page = 1;
+	if (strcmp(name, "index.html") == 0)
+		rs->csp = page_csp();
 }
 
 /* ---- routing and authentication ---- */
