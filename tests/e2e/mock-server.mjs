@@ -221,7 +221,28 @@ function solve(w, timeLimit, locks, consortBin) {
 			}
 			const p = JSON.parse(stdout);
 			p.names = names;
+			p.locks = (locks || []).map((l) => ({ id: l.id, with: l.with }));
 			resolve(p);
+		});
+	});
+}
+
+// The workshop report, from `consort report` on the workshop (with the latest proposal's locks) and that proposal.
+function report(w, consortBin) {
+	if (!consortBin || !fs.existsSync(consortBin)) return Promise.reject(new HttpError(501, 'the mock needs CONSORT_BIN for the report'));
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consort-mock-'));
+	const file = path.join(dir, 'session.json'), prop = path.join(dir, 'proposal.json');
+	const args = ['report', file, '-o', '-'];
+	fs.writeFileSync(file, JSON.stringify(sessionJson(w, w.proposal ? (w.proposal.locks || []).map((l) => [l.id, l.with]) : [])));
+	if (w.proposal) {
+		fs.writeFileSync(prop, JSON.stringify(w.proposal));
+		args.push('--proposal', prop);
+	}
+	return new Promise((resolve, reject) => {
+		execFile(consortBin, args, { timeout: 120000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+			fs.rmSync(dir, { recursive: true, force: true });
+			if (!stdout.startsWith('<!DOCTYPE')) reject(new HttpError(409, (stderr || String(err)).trim().split('\n').pop().replace(/^consort: /, '')));
+			else resolve(stdout);
 		});
 	});
 }
@@ -473,6 +494,11 @@ export function createMockServer(opts = {}) {
 				}
 			});
 			return send(200, lines.join('\n') + '\n', 'text/csv');
+		}
+		if (m('GET', /^\/api\/(export\/)?report\.html$/)) {
+			const html = await report(w, consortBin);
+			if (p.includes('/export/')) res.setHeader('Content-Disposition', 'attachment; filename="consort-report.html"');
+			return send(200, html, 'text/html; charset=utf-8');
 		}
 		throw new HttpError(404, 'no such route: ' + req.method + ' ' + p);
 	}

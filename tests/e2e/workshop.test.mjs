@@ -527,6 +527,38 @@ test('live workshop: 15 participants from import to proposal in the browser', { 
 		assert.equal(text.trim().split(/\r?\n/).length, 16);
 	});
 
+	await t.test('"Report" opens the workshop report in a new tab: n × n heatmap cells, n nodes, the latest proposal', async () => {
+		const n = ids.length;
+		const [report] = await Promise.all([desk.waitForEvent('page'), page.click('[data-testid=report-open]')]);
+		watch(report, errors, 'report');
+		await report.waitForFunction(() => location.protocol === 'blob:' && document.querySelector('svg.network'));
+		assert.equal(await report.title(), example.title);
+		assert.equal(await report.$$eval('svg.heatmap rect.cell', (r) => r.length), n * n);
+		assert.equal(await report.$$eval('svg.heatmap rect.cell.self', (r) => r.length), n);
+		assert.equal(await report.$$eval('svg.network g.node', (g) => g.length), n);
+		assert.equal(await report.$$eval('script', (s) => s.length), 0);
+		// The report's style sheet applies (the page's CSP allows it by hash): consortium 1's colour.
+		assert.equal(await report.$eval('.swatch.g0', (e) => getComputedStyle(e).backgroundColor), 'rgb(27, 158, 119)');
+		// Its consortia are the latest proposal's (the one with the lock), members by id.
+		const stored = (await admin('GET', '/api/proposal')).data;
+		const shown = await report.$$eval('div.consortium table.members tbody', (bs) => bs.map((b) =>
+			Array.from(b.querySelectorAll('tr')).map((tr) => tr.cells[0].textContent)));
+		assert.deepEqual(shown.map((m) => m.slice().sort()), stored.consortia.map((c) => c.members.slice().sort()));
+		assert.ok((await report.textContent('ul.rules')).includes('work in the same consortium'), 'the lock is a rule of the report');
+		for (const id of ids.slice(0, 3)) assert.ok((await report.textContent('section.consortia')).includes(nameOf.get(id)));
+		await report.locator('section.ratings figure').screenshot({ path: path.join(shots, 'report-heatmap.png') });
+		await report.locator('section.network-section figure').screenshot({ path: path.join(shots, 'report-network.png') });
+		await report.close();
+	});
+
+	await t.test('"Download report" saves consort-report.html', async () => {
+		const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-download]')]);
+		assert.equal(download.suggestedFilename(), 'consort-report.html');
+		const html = fs.readFileSync(await download.path(), 'utf8');
+		assert.match(html, /^<!DOCTYPE html>/);
+		assert.equal(html.match(/<rect class="cell/g).length, ids.length * ids.length);
+	});
+
 	await t.test('import CSV files (participants and a ratings matrix) through the page', async () => {
 		const csvq = (s) => (/[",;\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
 		const pcsv = path.join(dir, 'participants.csv'), rcsv = path.join(dir, 'ratings.csv');

@@ -459,6 +459,30 @@
 		});
 	}
 
+	// ---------------------------------------------------------------- report
+	// The workshop report (GET /api/report.html) needs the secret in a header,
+	// so the new tab cannot load it by URL: the tab is opened at once (still
+	// inside the click, so no popup blocker stops it), then shown the page as
+	// a blob: URL. The blob keeps this page's CSP, which allows the report's
+	// style sheet by its hash and runs nothing of it.
+	async function openReport() {
+		const tab = window.open('', '_blank');
+		if (tab) {
+			tab.opener = null;
+			tab.document.title = 'Workshop report';
+			tab.document.body.textContent = 'Preparing the report…';
+		}
+		const ok = await attempt(async () => {
+			const res = await api('GET', '/api/report.html', undefined, { raw: true });
+			const url = URL.createObjectURL(new Blob([await res.blob()], { type: 'text/html' }));
+			if (tab && !tab.closed) tab.location.replace(url);
+			else window.location.assign(url); // no new tab allowed: here instead
+			setTimeout(() => URL.revokeObjectURL(url), 60000);
+			return true;
+		});
+		if (!ok && tab) tab.close();
+	}
+
 	// ---------------------------------------------------------------- schedule
 	function renderSettingsForm() {
 		const s = state.settings;
@@ -1457,6 +1481,11 @@
 		$('#export-session').addEventListener('click', () => download('/api/export/session.json', 'session.json'));
 		$('#export-ratings').addEventListener('click', () => download('/api/export/ratings.csv', 'ratings.csv'));
 		$('#export-proposal').addEventListener('click', () => download('/api/export/proposal.csv', 'proposal.csv'));
+		$('#report-open').addEventListener('click', openReport);
+		$('#report-download').addEventListener('click', (ev) => {
+			ev.preventDefault(); // the link's URL needs the secret in a header
+			download('/api/export/report.html', 'consort-report.html');
+		});
 		$('#qr-close').addEventListener('click', () => { $('#qr-overlay').hidden = true; });
 		$('#qr-overlay').addEventListener('click', (ev) => { if (ev.target === ev.currentTarget) ev.currentTarget.hidden = true; });
 		document.addEventListener('keydown', (ev) => {
