@@ -473,6 +473,55 @@ static void test_blocked_by_size(void **state)
 	consort_session_free(s);
 }
 
+/* Three consortia of 4..6: a5 would fit better in another consortium, and the
+ * verdict names the rule that holds it (leaving would leave 3 behind). */
+static void test_verdict_blocked(void **state)
+{
+	(void)state;
+	consort_session *s = load_example();
+	consort_error err;
+	assert_int_equal(consort_session_set_consortia(s, 3, 3, &err), 0);
+	assert_int_equal(consort_session_set_size(s, 4, 6, &err), 0);
+	consort_proposal *p = solve(s);
+	assert_int_equal(consort_proposal_status(p), CONSORT_STATUS_OPTIMAL);
+	consort_advice *a;
+	assert_int_equal(consort_advice_new(&a, p, s, &err), 0);
+	int blocked = 0;
+	for (size_t i = 0; i < consort_session_count(s); i++) {
+		const consort_why *w = consort_advice_why(a, i);
+		if (w->verdict != CONSORT_WHY_BLOCKED)
+			continue;
+		blocked++;
+		const consort_move *best = &w->moves[w->best];
+		assert_true(best->fit > w->fit);
+		assert_false(best->feasible);
+		assert_true(best->nblocked > 0);
+		/* Optimal: every feasible move costs the total. */
+		for (size_t m = 0; m < w->nmoves; m++)
+			if (w->moves[m].feasible)
+				assert_true(w->moves[m].change <= 1e-9);
+	}
+	assert_true(blocked > 0);
+	assert_false(consort_advice_stable(a));
+	char *text = NULL;
+	consort_advice_why_only(a, consort_session_find(s, "a5"));
+	assert_int_equal(consort_advice_to_text(&text, a, CONSORT_ADVICE_WHY, &err), 0);
+	assert_non_null(strstr(text, "Why a5"));
+	assert_null(strstr(text, "Why a1"));
+	assert_non_null(strstr(text, "the rules allow none of them"));
+	free(text);
+	assert_int_equal(consort_advice_to_json(&text, a, CONSORT_ADVICE_WHY, &err), 0);
+	assert_non_null(strstr(text, "\"verdict\""));
+	assert_non_null(strstr(text, "\"blocked_by\""));
+	/* --why ID: one member's why only. */
+	const char *v = strstr(text, "\"verdict\"");
+	assert_null(strstr(v + 1, "\"verdict\""));
+	free(text);
+	consort_advice_free(a);
+	consort_proposal_free(p);
+	consort_session_free(s);
+}
+
 static void test_compare(void **state)
 {
 	(void)state;
@@ -740,6 +789,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_brute_force),
 		cmocka_unit_test(test_blocked_by_size),
+		cmocka_unit_test(test_verdict_blocked),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_confidence_threads),
 		cmocka_unit_test(test_confidence_planted),
