@@ -262,13 +262,16 @@ static void text_confidence(buf *b, const consort_advice *a)
 				lo = consort_advice_together(a, x, y);
 	if (lo >= 1)
 		return;
-	out(b, "Least sure pair%s inside a consortium (%.0f%% of samples together):", "s", lo * 100);
+	size_t px[5], py[5];
 	for (size_t x = 0; x < n && shown < 5; x++)
 		for (size_t y = x + 1; y < n && shown < 5; y++)
 			if (a->home[x] >= 0 && a->home[x] == a->home[y] && consort_advice_together(a, x, y) <= lo + 1e-12) {
-				out(b, "%s %s + %s", shown ? "," : "", id(a, x), id(a, y));
-				shown++;
+				px[shown] = x;
+				py[shown++] = y;
 			}
+	out(b, "Least sure pair%s inside a consortium (%.0f%% of samples together):", shown == 1 ? "" : "s", lo * 100);
+	for (size_t k = 0; k < shown; k++)
+		out(b, "%s %s + %s", k ? "," : "", id(a, px[k]), id(a, py[k]));
 	out(b, "\n");
 }
 
