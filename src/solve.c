@@ -405,10 +405,36 @@ static int next_solution(consort__ilp_result *res, const consort__problem *q, co
 		res->bound = HUGE_VAL;
 		return 1;
 	}
+	/* A start from the heuristic (the exclusions are rules of q to it too):
+	 * GLPK then prunes by bound from the first node. */
+	int *start = malloc((size_t)(q->n ? q->n : 1) * sizeof(int)), sk = 0;
+	double sobj = 0;
+	if (!start)
+		return consort__error_nomem(err);
+	consort__heur_options h;
+	consort__heur_options_init(&h);
+	h.seed = seed;
+	heur_budget(&h, q, limit, 0);
+	int found = consort__heuristic_solve(q, &h, start, &sk, &sobj, err);
+	if (found < 0) {
+		free(start);
+		return found;
+	}
 	consort__ilp_options io;
 	consort__ilp_options_init(&io);
 	io.time_limit = limit;
+	io.start = found ? start : NULL;
+	io.start_k = sk;
 	int rc = consort__ilp_solve(res, q, &io, err);
+	if (rc == 0 && !res->assign && found && res->status != CONSORT_STATUS_INFEASIBLE) {
+		/* GLPK ran out of time before its own solution: keep the start. */
+		res->assign = start;
+		res->k = sk;
+		res->objective = sobj;
+		res->status = CONSORT_STATUS_FEASIBLE;
+		start = NULL;
+	}
+	free(start);
 	if (rc < 0)
 		return rc;
 	if (res->status == CONSORT_STATUS_INFEASIBLE) {

@@ -352,6 +352,57 @@ static void test_maxmin_phases(void **state)
 	assert_true(feasible > count / 4);
 }
 
+/* Exclusions (the alternatives' rule): with lots and with the slot matching
+ * rows the ILP states "at least D members elsewhere" exactly; otherwise it
+ * excludes the same partition only, so its optimum bounds the true one and is
+ * the true one whenever it keeps the distance. */
+static void test_exclusions(void **state)
+{
+	(void)state;
+	int count = quick() ? 80 : 400, exact = 0, relaxed = 0;
+	for (int t = 0; t < count; t++) {
+		unsigned seed = 120000u + (unsigned)t;
+		int n = 3 + t % 6, mask = (randprob_mask(13u * (unsigned)t + 5) | RP_REAL) & ~(t % 2 ? 0 : RP_LOTS);
+		consort__problem *p = randprob_make(seed, n, mask);
+		int a[BRUTE_MAX_N], k;
+		double best;
+		if (brute_solve(p, a, &k, &best) != 1) {
+			consort__problem_free(p);
+			continue;
+		}
+		int differ = 1 + t % 3;
+		assert_int_equal(consort__problem_add_exclude(p, a, k, differ), 0);
+		double best2 = 0;
+		int f2 = brute_solve(p, a, &k, &best2);
+		consort__ilp_options o;
+		consort__ilp_options_init(&o);
+		consort__ilp_result res;
+		assert_int_equal(consort__ilp_solve(&res, p, &o, NULL), 0);
+		if (res.status == CONSORT_STATUS_INFEASIBLE) {
+			if (f2)
+				fail_msg("seed %u n %d D %d [%s]: ILP infeasible, brute force %g", seed, n, differ,
+					randprob_describe(mask), best2);
+		} else {
+			assert_int_equal(res.status, CONSORT_STATUS_OPTIMAL);
+			if (consort__problem_feasible(p, res.assign, res.k, NULL, 0)) {
+				if (!f2 || fabs(res.objective - best2) > 1e-6)
+					fail_msg("seed %u n %d D %d [%s]: ILP %g, brute force %g", seed, n, differ,
+						randprob_describe(mask), res.objective, f2 ? best2 : NAN);
+				exact++;
+			} else {
+				/* Only without lots, and never below the true optimum. */
+				assert_int_equal(p->nlots, 0);
+				assert_true(!f2 || res.objective >= best2 - 1e-6);
+				relaxed++;
+			}
+		}
+		consort__ilp_result_dispose(&res);
+		consort__problem_free(p);
+	}
+	print_message("exclusions: %d exact, %d relaxed (closer than D: the caller re-solves)\n", exact, relaxed);
+	assert_true(exact > count / 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_start_incumbent),
 		cmocka_unit_test(test_extended_rules),
 		cmocka_unit_test(test_maxmin_phases),
+		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_give_up),
 		cmocka_unit_test(test_planted),
 		cmocka_unit_test(test_explain),

@@ -613,6 +613,59 @@ static void row_fit(model *m, row *r, int i)
 			row_add(m, r, pair_col(m->n, i, j), m->p->w[(size_t)i * m->n + j]);
 }
 
+/* Exclusions asking for a difference D > 1 without lots are stated exactly
+ * with slots: for every injective map pi of the excluded solution's consortia
+ * into the K slots, the members it keeps in place number at most n - D (the
+ * distance is the minimum over matchings, consort__moved). K!/(K-k)! rows each,
+ * so only for few slots; the number of rows, or 0 when not used. */
+#define MATCHING_ROWS_MAX 720
+static long matching_rows(const consort__problem *p, int K)
+{
+	if (p->nlots)
+		return 0;
+	long total = 0;
+	for (int e = 0; e < p->nexclude; e++) {
+		const consort__exclude *ex = &p->exclude[e];
+		if (ex->differ <= 1)
+			continue;
+		if (ex->k > K)
+			return 0;
+		long rows = 1;
+		for (int j = 0; j < ex->k; j++)
+			rows *= K - j;
+		if (rows > MATCHING_ROWS_MAX)
+			return 0;
+		total += rows;
+	}
+	return total;
+}
+
+/* The rows of one exclusion for every injective pi (recursively over its consortia). */
+static void add_matching_rows(model *m, const consort__exclude *ex, int *pi, int c, unsigned char *used)
+{
+	if (c == ex->k) {
+		row r = {0};
+		for (int i = 0; i < m->n; i++) {
+			if (ex->assign[i] >= 0) {
+				row_add(m, &r, xcol(m, i, pi[ex->assign[i]]), -1);
+				r.constant += 1;
+			} else if (m->col_p) {
+				row_add(m, &r, m->col_p + i, 1);
+			}
+		}
+		row_commit(m, &r, GLP_LO, ex->differ, 0);
+		return;
+	}
+	for (int g = 0; g < m->nslots; g++) {
+		if (used[g])
+			continue;
+		used[g] = 1;
+		pi[c] = g;
+		add_matching_rows(m, ex, pi, c + 1, used);
+		used[g] = 0;
+	}
+}
+
 /* Pins, min_fit, maxmin's t and the exclusions' no-goods. */
 static void add_extended_rows(model *m)
 {
@@ -681,6 +734,14 @@ static void add_extended_rows(model *m)
 			row_commit(m, &r, GLP_LO, ex->differ, 0);
 			continue;
 		}
+		if (m->nslots && ex->differ > 1) {
+			int pi[64];
+			unsigned char used[64] = {0};
+			if (ex->k <= 64 && m->nslots <= 64) {
+				add_matching_rows(m, ex, pi, 0, used);
+				continue;
+			}
+		}
 		/* Not the same partition: some pair or some placement differs. */
 		for (int i = 0; i < n; i++) {
 			for (int j = i + 1; j < n; j++) {
@@ -711,7 +772,8 @@ static int build_model(model *m)
 	tighten_count(m);
 	const char *force = getenv("CONSORT_ILP_SLOTS"); /* "0"/"1": for measurements */
 	int use_slots = p->nlots > 0 ||
-		(m->kmax < n && m->kmax >= 1 && (force ? force[0] == '1' : m->kmax <= SLOT_KMAX));
+		(m->kmax < n && m->kmax >= 1 && (force ? force[0] == '1' : m->kmax <= SLOT_KMAX)) ||
+		(m->kmax >= 1 && matching_rows(p, m->kmax) > 0);
 	m->nslots = p->nlots ? p->nlots : use_slots ? m->kmax : 0;
 	m->ncols = npairs;
 	m->col_p = p->everyone ? 0 : (m->ncols += n, m->ncols - n + 1);
