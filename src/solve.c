@@ -8,6 +8,7 @@
 #include "engines/ilp.h"
 #include "engines/bnb.h"
 #include "engines/explain.h"
+#include "engines/fairness.h"
 #include "error.h"
 
 #include <math.h>
@@ -296,8 +297,18 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 static int solve_maxmin(outcome *oc, const consort__problem *p, consort_engine engine, run *r,
 	consort_error *err)
 {
-	if (engine == CONSORT_ENGINE_HEURISTIC) /* a proposal meeting the rules, no proof */
-		return solve_total(oc, p, engine, r, err);
+	if (engine == CONSORT_ENGINE_HEURISTIC) {
+		/* The best total, then the fairness search raises its weakest fit. */
+		int rc = solve_total(oc, p, engine, r, err);
+		if (rc < 0 || !oc->found)
+			return rc;
+		if (consort__fair_improve(p, oc->assign, &oc->k, CONSORT__FAIR_MAXMIN, 0, 2) < 0)
+			return consort__error_nomem(err);
+		oc->obj = consort__problem_objective(p, oc->assign);
+		oc->status = CONSORT_STATUS_FEASIBLE;
+		oc->bound = HUGE_VAL; /* no bound on the total at the (unproved) weakest fit */
+		return 0;
+	}
 	const consort_solve_options *opts = r->o;
 	/* A start for phase 1 from a short heuristic run. */
 	consort__heur_options h;
@@ -308,6 +319,9 @@ static int solve_maxmin(outcome *oc, const consort__problem *p, consort_engine e
 	if (rc < 0)
 		return rc;
 	oc->found = rc;
+	if (rc > 0 && consort__fair_improve(p, oc->assign, &oc->k, CONSORT__FAIR_MAXMIN, 50L + 4L * p->n,
+	    opts->time_limit > 0 ? fmin(1, 0.1 * opts->time_limit) : 1) < 0)
+		return consort__error_nomem(err);
 	double t_start = now();
 	consort__ilp_options io;
 	consort__ilp_options_init(&io);

@@ -15,6 +15,7 @@
 #include "engines/ilp.h"
 #include "engines/explain.h"
 #include "engines/heuristic.h"
+#include "engines/fairness.h"
 #include "randprob.h"
 
 static int quick(void)
@@ -250,6 +251,8 @@ static void test_glpk_error_hook(void **state)
 
 /* The heuristic on the same problem: whatever it returns meets every rule and
  * is no better than the optimum. */
+static int heur_found, heur_feasible, heur_optimal;
+
 static void check_heuristic(const consort__problem *p, int feasible, double best, unsigned seed, int n, int mask)
 {
 	consort__heur_options h;
@@ -267,6 +270,8 @@ static void check_heuristic(const consort__problem *p, int feasible, double best
 	if (!feasible || !consort__problem_feasible(p, assign, k, why, sizeof(why)) || obj > best + 1e-6)
 		fail_msg("seed %u n %d [%s]: heuristic %g breaks a rule (%s) or beats brute force %g", seed, n,
 			randprob_describe(mask), obj, why, best);
+	heur_found += p->has_min_fit;
+	heur_optimal += p->has_min_fit && obj > best - 1e-6;
 }
 
 /* min_fit and pins (with every other rule kind): the ILP matches brute force,
@@ -287,10 +292,15 @@ static void test_extended_rules(void **state)
 		int a[BRUTE_MAX_N], k;
 		double best = 0;
 		int f = brute_solve(p, a, &k, &best);
+		heur_feasible += f && p->has_min_fit;
 		check_heuristic(p, f, best, seed, n, mask);
 		consort__problem_free(p);
 	}
 	print_message("%d problems with min_fit or pins, %d feasible: all agree with brute force\n", total, feasible);
+	print_message("heuristic with min_fit: %d of %d feasible problems solved, %d at the optimum\n", heur_found,
+		heur_feasible, heur_optimal);
+	/* The repair by the fairness search must find most of them. */
+	assert_true(heur_found >= heur_feasible * 9 / 10);
 	assert_true(feasible > total / 5);
 	assert_true(total - feasible > total / 20);
 }
@@ -352,6 +362,41 @@ static void test_maxmin_phases(void **state)
 	assert_true(feasible > count / 4);
 }
 
+/* The fairness search in maxmin mode: from the heuristic's best total, never a
+ * rule broken, never a weaker minimum; how often it reaches the maxmin optimum. */
+static void test_fairness_search(void **state)
+{
+	(void)state;
+	int count = quick() ? 60 : 300, tried = 0, reached = 0;
+	for (int t = 0; t < count; t++) {
+		unsigned seed = 140000u + (unsigned)t;
+		int n = 4 + t % 5, mask = randprob_mask_ext(29u * (unsigned)t + 1);
+		consort__problem *p = randprob_make(seed, n, mask);
+		int a[BRUTE_MAX_N], k, ba[BRUTE_MAX_N], bk;
+		double tmin, total, obj;
+		consort__heur_options h;
+		consort__heur_options_init(&h);
+		h.max_iters = 200;
+		h.time_limit = 0;
+		if (consort__heuristic_solve(p, &h, a, &k, &obj, NULL) != 1) {
+			consort__problem_free(p);
+			continue;
+		}
+		assert_int_equal(brute_solve_maxmin(p, ba, &bk, &tmin, &total), 1);
+		double before = consort__problem_min_fit(p, a);
+		assert_int_equal(consort__fair_improve(p, a, &k, CONSORT__FAIR_MAXMIN, 0, 0), 1);
+		assert_true(consort__problem_feasible(p, a, k, NULL, 0));
+		double after = consort__problem_min_fit(p, a);
+		assert_true(after >= before - 1e-9);
+		assert_true(after <= tmin + 1e-9);
+		tried++;
+		reached += after >= tmin - 1e-9;
+		consort__problem_free(p);
+	}
+	print_message("fairness search: the maxmin optimum's weakest fit in %d of %d problems\n", reached, tried);
+	assert_true(reached >= tried * 3 / 4);
+}
+
 /* Exclusions (the alternatives' rule): with lots and with the slot matching
  * rows the ILP states "at least D members elsewhere" exactly; otherwise it
  * excludes the same partition only, so its optimum bounds the true one and is
@@ -411,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_extended_rules),
 		cmocka_unit_test(test_maxmin_phases),
 		cmocka_unit_test(test_exclusions),
+		cmocka_unit_test(test_fairness_search),
 		cmocka_unit_test(test_give_up),
 		cmocka_unit_test(test_planted),
 		cmocka_unit_test(test_explain),

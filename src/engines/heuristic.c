@@ -4,6 +4,7 @@
 #include "engines/heuristic_cpp.h"
 #include "engines/heuristic_mdgp.h"
 #include "engines/heur_base.h"
+#include "engines/fairness.h"
 #include "error.h"
 
 #include <float.h>
@@ -1370,7 +1371,60 @@ static int fast_path(const consort__problem *p, const consort__heur_options *o,
 	return 1;
 }
 
+static int heuristic_core(const consort__problem *p, const consort__heur_options *o,
+	int *assign, int *k, double *objective, consort_error *err);
+
+/* min_fit is not one of the penalties of the tabu search: besides the search
+ * under every rule (whose solutions count only when they meet min_fit), a
+ * search without min_fit gives a start that the fairness search
+ * (engines/fairness.c) repairs until every fit is high enough, when it can. */
 int consort__heuristic_solve(const consort__problem *p, const consort__heur_options *o,
+	int *assign, int *k, double *objective, consort_error *err)
+{
+	if (!p->has_min_fit)
+		return heuristic_core(p, o, assign, k, objective, err);
+	consort__heur_options half = *o;
+	if (half.time_limit > 0)
+		half.time_limit /= 2;
+	int found = heuristic_core(p, &half, assign, k, objective, err);
+	if (found < 0)
+		return found;
+	consort__problem *q = consort__problem_clone(p);
+	int *other = malloc((size_t)(p->n ? p->n : 1) * sizeof(int));
+	if (!q || !other) {
+		consort__problem_free(q);
+		free(other);
+		return consort__error_nomem(err);
+	}
+	q->has_min_fit = 0;
+	half.progress = NULL; /* its values need not meet min_fit */
+	int k2 = 0;
+	double obj2 = 0;
+	int f2 = heuristic_core(q, &half, other, &k2, &obj2, err);
+	consort__problem_free(q);
+	if (f2 > 0 && (f2 = consort__fair_improve(p, other, &k2, CONSORT__FAIR_MIN_FIT, 50L + 4L * p->n,
+	    half.time_limit > 0 ? half.time_limit : 1)) < 0)
+		f2 = consort__error_nomem(err);
+	if (f2 < 0) {
+		free(other);
+		return f2;
+	}
+	if (f2 == 1) {
+		obj2 = consort__problem_objective(p, other);
+		if (!found || obj2 > *objective) {
+			memcpy(assign, other, (size_t)p->n * sizeof(int));
+			*k = k2;
+			*objective = obj2;
+			found = 1;
+			if (o->progress)
+				o->progress(0, obj2, o->progress_data);
+		}
+	}
+	free(other);
+	return found;
+}
+
+static int heuristic_core(const consort__problem *p, const consort__heur_options *o,
 	int *assign, int *k, double *objective, consort_error *err)
 {
 	if (o->time_limit <= 0 && o->max_iters <= 0)
