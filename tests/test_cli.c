@@ -1196,6 +1196,90 @@ static void test_alternatives(void **state)
 	free(dir);
 }
 
+/* What-if on a simulated session with lots (a rules file): pins to a lot and
+ * outside, a member dropped, min_fit and maxmin; the same answer as the
+ * library gives for the same rules set through its own setters. */
+static void test_whatif_simulated_lots(void **state)
+{
+	(void)state;
+	char *dir = tu_tempdir();
+	char sim[512], rules[512];
+	snprintf(sim, sizeof(sim), "%s/sim.json", dir);
+	snprintf(rules, sizeof(rules), "%s/rules.json", dir);
+	tu_result r;
+	run(&r, "simulate", "12", "--consortia", "3", "--seed", "4", "--rules", "-o", sim, NULL);
+	assert_int_equal(r.status, 0);
+	tu_result_free(&r);
+	assert_int_equal(tu_write(rules, "{\"lots\": [{\"name\": \"North\"}, {\"name\": \"South\", \"size\": {\"min\": 3}}],"
+		" \"everyone\": false}"), 0);
+	const char *const args[] = {"--fix", "a1=South", "--fix", "f2=outside", "--drop", "a4", "--min-fit", "0",
+		"--objective", "maxmin"};
+	const char *argv[24];
+	int argc = 0;
+	argv[argc++] = CONSORT_BIN;
+	argv[argc++] = "solve";
+	argv[argc++] = sim;
+	argv[argc++] = "--rules";
+	argv[argc++] = rules;
+	argv[argc++] = "--format";
+	argv[argc++] = "json";
+	argv[argc++] = "-q";
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+	assert_int_equal(tu_run(&r, argv), 0);
+	if (r.status != 0)
+		dump(&r);
+	assert_int_equal(r.status, 0);
+	cJSON *doc = parse_proposal(&r);
+	tu_result_free(&r);
+	assert_optimal(doc);
+
+	consort_session *s = load(sim);
+	consort_error err;
+	assert_int_equal(consort_session_load_rules(s, rules, &err), 0);
+	size_t n = consort_session_count(s);
+	int *g = calloc(n, sizeof(int));
+	double *w = weights_of(s);
+	groups_of(doc, s, g);
+	const cJSON *con, *lot = NULL;
+	int c = 0;
+	cJSON_ArrayForEach(con, array_of(doc, "consortia")) {
+		if (c == g[idx(s, "a1")])
+			lot = cJSON_GetObjectItemCaseSensitive(con, "lot");
+		c++;
+	}
+	assert_true(cJSON_IsString(lot) && strcmp(lot->valuestring, "South") == 0);
+	assert_int_equal(g[idx(s, "f2")], -1);
+	assert_int_equal(g[idx(s, "a4")], -3);
+	double weakest = HUGE_VAL;
+	for (size_t i = 0; i < n; i++)
+		if (g[i] >= 0) {
+			assert_true(fit_of(w, n, g, i) >= -TOL);
+			weakest = fmin(weakest, fit_of(w, n, g, i));
+		}
+	assert_near(number_of(doc, "min_fit_achieved"), weakest);
+
+	/* The library, with the rules set through the setters. */
+	assert_int_equal(consort_session_add_fixed(s, "a1", "South", &err), 0);
+	assert_int_equal(consort_session_add_fixed(s, "f2", NULL, &err), 0);
+	assert_int_equal(consort_session_add_absent(s, "a4", &err), 0);
+	assert_int_equal(consort_session_set_min_fit(s, 0, &err), 0);
+	assert_int_equal(consort_session_set_objective(s, CONSORT_OBJECTIVE_MAXMIN, &err), 0);
+	consort_proposal *p;
+	assert_int_equal(consort_solve(&p, s, NULL, &err), 0);
+	assert_int_equal(consort_proposal_status(p), CONSORT_STATUS_OPTIMAL);
+	assert_near(consort_proposal_objective(p), number_of(doc, "objective"));
+	assert_near(consort_proposal_min_fit(p), weakest);
+	consort_proposal_free(p);
+	free(g);
+	free(w);
+	consort_session_free(s);
+	cJSON_Delete(doc);
+	tu_rmdir(dir);
+	free(dir);
+}
+
 static void test_cplib_auto(void **state)
 {
 	(void)state;
@@ -1258,6 +1342,7 @@ int main(void)
 		cmocka_unit_test(test_cplib_auto),
 		cmocka_unit_test(test_whatif),
 		cmocka_unit_test(test_alternatives),
+		cmocka_unit_test(test_whatif_simulated_lots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
