@@ -96,6 +96,7 @@ typedef struct request {
 	const char *body;
 	size_t blen;
 	char length[24];
+	char root[2];
 	/* What lookup returned, kept until the request ends (as libmicrohttpd's are). */
 	char *found[64];
 	size_t nfound;
@@ -224,7 +225,7 @@ static int parse_request(request *rq, const char *data, size_t size)
 		s[head - 1] = '\0';
 	char *sp = strchr(s, ' ');
 	rq->method = s;
-	rq->path = sp ? sp + 1 : (char *)"/";
+	rq->path = sp ? sp + 1 : strcpy(rq->root, "/");
 	if (sp)
 		*sp = '\0';
 	char *sp2 = sp ? strchr(rq->path, ' ') : NULL; /* " HTTP/1.1" */
