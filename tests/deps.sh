@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what consort needs, if anything is missing; safe to run again (does nothing then).
 #   sh tests/deps.sh        the Debian packages to build consort (the README's first command)
-#   sh tests/deps.sh test   those, plus what the browser test needs (the README's test command, CI)
+#   sh tests/deps.sh test   those, plus what the browser test and the fuzz targets need (the README's
+#                           test command, CI)
 set -eu
 PACKAGES="cmake make gcc pkg-config libglpk-dev libcjson-dev libcmocka-dev libcsv-dev libmicrohttpd-dev libsqlite3-dev libqrencode-dev"
 missing=""
@@ -26,6 +27,10 @@ web=""
 dpkg-query -W -f='${Status}' libxml2-dev 2>/dev/null | grep -q "ok installed" || web="libxml2-dev"
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || web="$web nodejs npm"
 command -v chromium >/dev/null 2>&1 || web="$web chromium"
+# The fuzz targets (tests/fuzz, run by CI): clang and its libFuzzer/sanitizer runtimes.
+for p in clang libclang-rt-14-dev; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || web="$web $p"
+done
 if [ -n "$web" ]; then
 	echo "installing:$web" >&2
 	$SUDO apt-get update -qq
