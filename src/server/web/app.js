@@ -37,6 +37,9 @@
 	const key = (from, to) => from + '\u0000' + to;
 	const unkey = (k) => k.split('\u0000');
 
+	// Every string from the workshop (names, sectors, offers, titles, messages) reaches the page through
+	// this: as text nodes, textContent or setAttribute, never as markup. Only the fixed icons below
+	// (LOCK_ON, LOCK_OFF) go through innerHTML.
 	function h(tag, props, ...kids) {
 		const e = document.createElement(tag);
 		if (props) {
@@ -347,7 +350,7 @@
 				const res = await api('GET', '/api/participants/' + encodeURIComponent(p.id) + '/qr.svg', undefined, { raw: true });
 				const url = URL.createObjectURL(await res.blob());
 				state.qrCache.set(token, url);
-				for (const i of $$('img.qr-thumb[data-token="' + token + '"]')) i.src = url;
+				for (const i of $$('img.qr-thumb')) if (i.dataset.token === token) i.src = url;
 			} catch (e) {
 				state.qrCache.delete(token);
 				img.alt = 'QR not available: ' + e.message;
