@@ -668,3 +668,108 @@ test('a 0–10 scale: multi-digit typing in the grid and eleven buttons on the p
 	assert.deepEqual(errors, []);
 	await stopServer();
 });
+
+// Names that are markup, SQL, entities, quotes and non-ASCII text must show verbatim and never run.
+test('hostile names and titles show verbatim as text on the facilitator page and the phone, and nothing runs', { skip: skip || false, timeout: 120000 }, async (t) => {
+	const { server, browser, admin, stopServer } = await setup(t);
+	const NAMES = {
+		a1: '<img src=x onerror=alert(1)>',
+		a2: '"; DROP TABLE participants; --',
+		f1: 'Tom &amp; Jerry\'s "Café" — Ääkkönen 東京 🚀',
+		f2: '</td><script>alert(2)</script><svg onload=alert(3)>',
+	};
+	const TITLE = '<b onmouseover=alert(4)>Workshop</b> &lt;&amp;&gt; "quoted" \'single\' ü';
+	const OFFER = '<iframe src=javascript:alert(5)>';
+	const session = {
+		format: 'consort-session/1', title: TITLE, scale: { min: 1, max: 5 },
+		participants: [
+			{ id: 'a1', name: NAMES.a1, sector: 'association', offers: [OFFER] },
+			{ id: 'a2', name: NAMES.a2, sector: 'association', offers: [] },
+			{ id: 'f1', name: NAMES.f1, sector: 'firm', offers: ['cleaning & "care"'] },
+			{ id: 'f2', name: NAMES.f2, sector: 'firm', offers: [] },
+		],
+		ratings: [{ from: 'a1', to: 'f1', score: 4 }, { from: 'f1', to: 'a1', score: 5 }],
+		rules: { consortia: 2 },
+	};
+	assert.equal((await admin('PUT', '/api/session', session)).status, 200);
+	assert.equal((await admin('PUT', '/api/schedule/settings', { tables: 2, minutes: 5, changeover: 1, start: null, cross: null })).status, 200);
+	assert.equal((await admin('POST', '/api/round', { round: 1 })).status, 200);
+
+	const errors = [];
+	const dialogs = [];
+	const listen = (page, who) => {
+		watch(page, errors, who);
+		page.on('dialog', (d) => {
+			dialogs.push(who + ': ' + d.type() + ' ' + d.message());
+			d.dismiss().catch(() => {});
+		});
+	};
+	// Nothing the names hold became an element or an attribute of the page.
+	const injected = (page) => page.evaluate(() => {
+		const bad = [];
+		for (const e of document.querySelectorAll('*')) {
+			if (['SCRIPT', 'IFRAME'].includes(e.tagName) && !(e.tagName === 'SCRIPT' && /^\/static\//.test(e.getAttribute('src') || ''))) bad.push(e.outerHTML.slice(0, 80));
+			if (e.tagName === 'IMG' && e.getAttribute('src') === 'x') bad.push(e.outerHTML.slice(0, 80));
+			for (const a of e.attributes) if (/^on/i.test(a.name)) bad.push(e.tagName + ' ' + a.name);
+		}
+		return bad;
+	});
+
+	const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+	listen(page, 'facilitator');
+	page.setDefaultTimeout(15000);
+	await page.goto(server.facilitator);
+	await page.waitForSelector('#app:not([hidden])');
+	await page.click('[data-testid=tab-participants]');
+	await page.waitForFunction(() => document.querySelectorAll('[data-testid^="participant-row-"]').length === 4);
+	assert.equal(await page.textContent('#session-title'), TITLE);
+	assert.equal(await page.title(), TITLE + ' — consort');
+	for (const [id, name] of Object.entries(NAMES)) {
+		assert.equal(await page.textContent('[data-testid=participant-row-' + id + '] td.strong'), name, 'participant row of ' + id);
+	}
+	assert.equal(await page.textContent('[data-testid=participant-row-a1] td.offers'), OFFER);
+	// The rating grid (row names and tooltips), the schedule's pair cards and a proposal.
+	await page.click('[data-testid=tab-ratings]');
+	await page.waitForSelector('#grid tr[data-row=a1] .row-name');
+	for (const [id, name] of Object.entries(NAMES)) {
+		assert.equal(await page.textContent('#grid tr[data-row=' + id + '] .row-name'), name, 'grid row of ' + id);
+		assert.equal(await page.getAttribute('#grid tr[data-row=' + id + '] th.row-head', 'title'), name + ' (' + session.participants.find((p) => p.id === id).sector + ')');
+	}
+	await page.click('[data-testid=tab-schedule]');
+	await page.waitForSelector('[data-testid=pair-card-1]');
+	const cards = await page.$$eval('#current-pairs .pair-names > div:not(.amp)', (ds) => ds.map((d) => d.textContent));
+	assert.ok(cards.length >= 2 && cards.every((c) => Object.values(NAMES).includes(c)), 'pair cards: ' + JSON.stringify(cards));
+	await page.click('[data-testid=tab-proposal]');
+	await page.click('#propose');
+	await page.waitForSelector('[data-testid=proposal-status]');
+	const shown = await page.$$eval('tr[data-member]', (rows) => rows.map((tr) => [tr.dataset.member, tr.querySelector('td.member .strong').textContent]));
+	assert.equal(shown.length, 4);
+	for (const [id, name] of shown) assert.equal(name, NAMES[id], 'proposal member ' + id);
+	assert.deepEqual(await injected(page), []);
+
+	// Each participant's phone: their own name, their partner's, and the people to rate.
+	const list = (await admin('GET', '/api/participants')).data;
+	const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+	for (const p of list) {
+		const pp = await phone.newPage();
+		listen(pp, 'participant ' + p.id);
+		await pp.goto(server.base + p.link);
+		await pp.waitForFunction((name) => document.querySelector('#me-name').textContent === name, NAMES[p.id]);
+		assert.equal(await pp.title(), NAMES[p.id] + ' — consort');
+		const me = (await apiClient(server.base, p.token)('GET', '/api/me')).data;
+		const now = me.meetings.find((x) => x.round === 1);
+		if (now) {
+			assert.equal(await pp.textContent('[data-testid=meet-now] .p-with'), NAMES[now.with.id]);
+			await pp.waitForSelector('[data-testid=rate-' + now.with.id + '] .rate-name');
+			assert.equal(await pp.textContent('[data-testid=rate-' + now.with.id + '] .rate-name'), NAMES[now.with.id]);
+		}
+		const itinerary = await pp.$$eval('#itinerary .it-with', (ds) => ds.map((d) => d.textContent));
+		assert.deepEqual(itinerary, me.meetings.slice().sort((a, b) => a.round - b.round).map((x) => NAMES[x.with.id]));
+		assert.deepEqual(await injected(pp), [], 'participant page of ' + p.id);
+		await pp.close();
+	}
+	await phone.close();
+	assert.deepEqual(dialogs, [], 'a dialog opened: a name ran as script');
+	assert.deepEqual(errors, []);
+	await stopServer();
+});
