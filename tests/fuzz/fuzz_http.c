@@ -15,7 +15,8 @@
  * wrong one. Content-Length is the body's length unless given.
  *
  * Every answer must be a known status (never 500), JSON when it says so, an
- * error of one line, and carry the security headers.
+ * error of one line, and carry the security headers; afterwards the
+ * facilitator must still be able to read the whole workshop.
  *
  * Build and run (see README.md, "Live workshop"):
  *   CC=clang cmake -S . -B build-fuzz -DCONSORT_FUZZ=ON -DCONSORT_TESTS=OFF
@@ -306,8 +307,8 @@ static void check_response(const request *rq, const consort__response *rs)
 		abort();
 }
 
-/* One request through the router as http.c runs it. */
-static void run_request(consort_server *srv, request *rq, double now)
+/* One request through the router as http.c runs it; the answer's status. */
+static int run_request(consort_server *srv, request *rq, double now)
 {
 	const consort__router *rt = consort__server_router(srv);
 	consort__http_in in = {0};
@@ -328,7 +329,7 @@ static void run_request(consort_server *srv, request *rq, double now)
 			size_t n = rq->blen - at < piece ? rq->blen - at : piece;
 			if (consort__router_body(&x, rq->body + at, n) < 0) {
 				consort__router_done(&x);
-				return; /* the connection is closed */
+				return 0; /* the connection is closed */
 			}
 		}
 		if (consort__router_slow(&x) && strcmp(rq->method, "POST") == 0 &&
@@ -337,7 +338,7 @@ static void run_request(consort_server *srv, request *rq, double now)
 			size_t np = 0, nr = 0;
 			if (consort_server_counts(srv, &np, &nr) == 0 && np > SOLVE_MAX_PARTICIPANTS) {
 				consort__router_done(&x);
-				return;
+				return 0;
 			}
 		}
 	}
@@ -349,6 +350,27 @@ static void run_request(consort_server *srv, request *rq, double now)
 	consort__router_done(&x);
 	if (!rs.borrowed)
 		free(rs.body);
+	return rs.status;
+}
+
+/* Whatever the input did, the facilitator still reads the whole workshop. */
+static void check_workshop(consort_server *srv)
+{
+	static const char *const reads[] = {"GET /api/session", "GET /api/participants", "GET /api/rules",
+		"GET /api/ratings", "GET /api/progress", "GET /api/schedule/settings", "GET /api/round"};
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "%s\n@: 0\n\n", reads[i]);
+		request rq;
+		if (parse_request(&rq, text, strlen(text)) < 0)
+			abort();
+		int status = run_request(srv, &rq, 2000.0);
+		request_free(&rq);
+		if (status != 200) {
+			fprintf(stderr, "fuzz_http: afterwards %s answers %d\n", reads[i], status);
+			abort();
+		}
+	}
 }
 
 static void run_text(consort_server *srv, const char *text, double now, char **answer)
@@ -509,6 +531,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		request_free(&rq);
 		p = sep ? sep + 1 : end;
 	}
+	check_workshop(srv);
 	consort_server_close(srv);
 	return 0;
 }
