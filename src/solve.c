@@ -434,6 +434,44 @@ static int next_solution(consort__ilp_result *res, const consort__problem *q, co
 		free(start);
 		return found;
 	}
+	/* auto on workshop sizes: the branch and bound first (it checks the
+	 * exclusions exactly); GLPK only when it did not finish. */
+	if (engine == CONSORT_ENGINE_AUTO && q->n <= AUTO_BNB_MAX_N && consort__bnb_supported(q)) {
+		consort__bnb_options bo;
+		consort__bnb_options_init(&bo);
+		bo.time_limit = limit > 0 ? limit * 0.5 : 0;
+		bo.start = found ? start : NULL;
+		bo.start_k = sk;
+		consort__bnb_result br;
+		int brc = consort__bnb_solve(&br, q, &bo, err);
+		if (brc < 0) {
+			free(start);
+			return brc;
+		}
+		if (br.status == CONSORT_STATUS_INFEASIBLE || (br.status == CONSORT_STATUS_OPTIMAL && br.assign)) {
+			int got = br.status == CONSORT_STATUS_OPTIMAL;
+			res->status = br.status;
+			res->assign = br.assign;
+			res->k = br.k;
+			res->objective = br.objective;
+			res->bound = br.bound;
+			br.assign = NULL;
+			consort__bnb_result_dispose(&br);
+			free(start);
+			if (!got)
+				consort__ilp_result_dispose(res);
+			return got;
+		}
+		if (br.assign && (!found || br.objective > sobj)) {
+			memcpy(start, br.assign, (size_t)q->n * sizeof(int));
+			sk = br.k;
+			sobj = br.objective;
+			found = 1;
+		}
+		consort__bnb_result_dispose(&br);
+		if (limit > 0)
+			limit *= 0.5;
+	}
 	consort__ilp_options io;
 	consort__ilp_options_init(&io);
 	io.time_limit = limit;

@@ -361,7 +361,7 @@ static int assignment_of(const consort_proposal *prop, int n, int *a)
 static void test_alternatives_against_brute_force(void **state)
 {
 	(void)state;
-	int total = quick() ? 40 : 160, compared = 0, short_lists = 0, alts = 0;
+	int total = quick() ? 40 : 240, compared = 0, short_lists = 0, alts = 0;
 	char rules[2048];
 	for (int t = 0; t < total; t++) {
 		int n = 3 + t % 4, want = 1 + t % 4, differ = 1 + (t / 4) % 3;
@@ -395,6 +395,8 @@ static void test_alternatives_against_brute_force(void **state)
 		o.alternatives = want;
 		o.differ = differ;
 		o.explain = 0;
+		/* auto: the branch and bound; exact: GLPK with its exclusion rows. */
+		o.engine = t % 3 == 0 ? CONSORT_ENGINE_EXACT : CONSORT_ENGINE_AUTO;
 		consort_proposal *prop;
 		consort_error err;
 		if (consort_solve(&prop, s, &o, &err) != 0)
