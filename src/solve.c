@@ -360,29 +360,32 @@ static int solve_maxmin(outcome *oc, const consort__problem *p, consort_engine e
 		q->has_min_fit = 1;
 		q->min_fit = t;
 	}
-	consort__ilp_options_init(&io);
-	if (opts->time_limit > 0)
-		io.time_limit = fmax(0.001, opts->time_limit - (now() - r->t0));
-	io.start = oc->assign;
-	io.start_k = oc->k;
-	io.progress = ilp_progress;
-	io.progress_data = r;
-	consort__ilp_result r2;
-	rc = consort__ilp_solve(&r2, q, &io, err);
-	consort__problem_free(q);
-	if (rc < 0)
-		return rc;
-	if (r2.assign && consort__problem_feasible(p, r2.assign, r2.k, NULL, 0) &&
-	    consort__problem_min_fit(p, r2.assign) >= t - consort__min_fit_tolerance(t)) {
-		memcpy(oc->assign, r2.assign, (size_t)p->n * sizeof(int));
-		oc->k = r2.k;
+	/* Phase 2 is a total objective: the engines of auto (the branch and bound
+	 * handles min_fit) or GLPK; phase 1's solution stays when it is better. */
+	outcome o2 = {0};
+	o2.assign = malloc((size_t)(p->n ? p->n : 1) * sizeof(int));
+	if (!o2.assign) {
+		consort__problem_free(q);
+		return consort__error_nomem(err);
 	}
+	rc = solve_total(&o2, q, engine, r, err);
+	consort__problem_free(q);
+	if (rc < 0) {
+		free(o2.assign);
+		return rc;
+	}
+	double obj1 = consort__problem_objective(p, oc->assign);
+	if (o2.found && consort__problem_feasible(p, o2.assign, o2.k, NULL, 0) &&
+	    consort__problem_min_fit(p, o2.assign) >= t - consort__min_fit_tolerance(t) && o2.obj >= obj1) {
+		memcpy(oc->assign, o2.assign, (size_t)p->n * sizeof(int));
+		oc->k = o2.k;
+	}
+	free(o2.assign);
 	oc->obj = consort__problem_objective(p, oc->assign);
-	oc->bound = fmax(oc->obj, r2.bound);
-	oc->status = proved && r2.status == CONSORT_STATUS_OPTIMAL ? CONSORT_STATUS_OPTIMAL : CONSORT_STATUS_FEASIBLE;
+	oc->bound = fmax(oc->obj, o2.bound);
+	oc->status = proved && o2.status == CONSORT_STATUS_OPTIMAL ? CONSORT_STATUS_OPTIMAL : CONSORT_STATUS_FEASIBLE;
 	if (oc->status == CONSORT_STATUS_OPTIMAL)
 		oc->bound = oc->obj;
-	consort__ilp_result_dispose(&r2);
 	return 0;
 }
 
