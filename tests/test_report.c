@@ -271,6 +271,108 @@ static void test_style_is_one_sheet(void **state)
 	consort_session_free(s);
 }
 
+/* Moves listed under consortium g: its movers, then the pairs whose first
+ * member is in it, at most 8 (the rest counted). */
+static size_t moves_listed(const consort_advice *a, int g)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < consort_advice_mover_count(a); i++)
+		k += consort_advice_mover(a, i)->from == g;
+	for (size_t i = 0; i < consort_advice_pair_count(a); i++)
+		k += consort_advice_pair(a, i)->from_a == g;
+	return k < 8 ? k : 8;
+}
+
+/* With the advice and alternatives: stability in words with every move out of
+ * each consortium, the next best line-ups, and each member's "sure"; without
+ * them, none of it. Two together rules make the optimum leave members where
+ * they fit worse than elsewhere, so there are moves to list. */
+static void test_consultant_parts(void **state)
+{
+	(void)state;
+	consort_session *s = NULL;
+	consort_error err;
+	assert_int_equal(consort_session_load(&s, EXAMPLE, &err), 0);
+	static const char rules[] = "{\"rules\": {\"consortia\": 2, \"sectors\": {\"association\": {\"min\": 1}, "
+		"\"firm\": {\"min\": 1}}, \"together\": [[\"a1\", \"f1\"], [\"a3\", \"f8\"]]}}";
+	assert_int_equal(consort_session_parse_rules(s, rules, strlen(rules), "rules", &err), 0);
+	consort_solve_options so;
+	consort_solve_options_init(&so);
+	so.time_limit = 20;
+	so.alternatives = 2;
+	consort_proposal *p = NULL;
+	assert_int_equal(consort_solve(&p, s, &so, &err), 0);
+	assert_int_equal(consort_proposal_status(p), CONSORT_STATUS_OPTIMAL);
+	consort_advice *a = NULL;
+	assert_int_equal(consort_advice_new(&a, p, s, &err), 0);
+	consort_confidence_options co;
+	consort_confidence_options_init(&co);
+	co.samples = 6;
+	co.threads = 1;
+	assert_int_equal(consort_advice_confidence(a, &co, &err), 0);
+
+	consort_report_options o;
+	consort_report_options_init(&o);
+	o.advice = a;
+	char *html = NULL;
+	assert_int_equal(consort_report_html(&html, s, p, &o, &err), 0);
+	assert_wellformed(html, "html");
+	size_t movers = consort_advice_mover_count(a), pairs = consort_advice_pair_count(a);
+	assert_true(movers + pairs > 0);
+	size_t listed = 0;
+	for (size_t g = 0; g < consort_proposal_count(p); g++)
+		listed += moves_listed(a, (int)g);
+	assert_int_equal(count_of(html, "<li class=\"mover\">"), listed);
+	for (size_t k = 0; k < movers; k++) {
+		const consort_mover *m = consort_advice_mover(a, k);
+		const consort_participant *pt = consort_session_participant(s, m->member);
+		char line[256];
+		snprintf(line, sizeof(line), "<li class=\"mover\">%s (%s) would fit", pt->name, pt->id);
+		assert_non_null(strstr(html, line));
+	}
+	size_t allowed = 0;
+	for (size_t k = 0; k < movers; k++)
+		allowed += consort_advice_mover(a, k)->feasible != 0;
+	for (size_t k = 0; k < pairs; k++)
+		allowed += consort_advice_pair(a, k)->feasible != 0;
+	assert_non_null(strstr(html, allowed ? "<strong>Not stable</strong>" : "<strong>Stable under the rules</strong>"));
+	/* The alternatives, and everyone's share of samples (everyone is placed). */
+	size_t nalt = consort_proposal_alternative_count(p);
+	assert_true(nalt >= 1);
+	assert_int_equal(count_of(html, "<tr class=\"alternative\">"), nalt);
+	assert_int_equal(count_of(html, "<td class=\"num sure\">"), consort_session_count(s));
+	char sure[64];
+	snprintf(sure, sizeof(sure), "<td class=\"num sure\">%.0f %%</td>", 100 * consort_advice_member_confidence(a, 0));
+	assert_non_null(strstr(html, sure));
+	assert_non_null(strstr(html, "<strong>Confidence</strong>: the ratings were perturbed by their own noise 6 times"));
+	free(html);
+
+	/* Without the advice: no stability, no confidence; the alternatives stay (they are the proposal's). */
+	assert_int_equal(consort_report_html(&html, s, p, NULL, &err), 0);
+	assert_null(strstr(html, "class=\"stability\""));
+	assert_null(strstr(html, "sure"));
+	assert_null(strstr(html, "class=\"mover\""));
+	assert_int_equal(count_of(html, "<tr class=\"alternative\">"), nalt);
+	free(html);
+	consort_advice_free(a);
+	consort_proposal_free(p);
+
+	/* The optimum of the example itself: stable, nobody listed. */
+	assert_int_equal(consort_session_parse_rules(s, "{\"consortia\": 2}", 16, "rules", &err), 0);
+	p = solve(s);
+	assert_int_equal(consort_advice_new(&a, p, s, &err), 0);
+	o.advice = a;
+	assert_int_equal(consort_report_html(&html, s, p, &o, &err), 0);
+	assert_int_equal(consort_advice_stable(a), 1);
+	assert_non_null(strstr(html, "<strong>Stable</strong>: no member would fit better"));
+	assert_int_equal(count_of(html, "Nobody here would fit better elsewhere."), consort_proposal_count(p));
+	assert_null(strstr(html, "Alternatives"));
+	free(html);
+	consort_advice_free(a);
+	consort_proposal_free(p);
+	consort_session_free(s);
+}
+
 /* An infeasible proposal still gets its report: the status and the clash, no consortia. */
 static void test_infeasible_report(void **state)
 {
@@ -468,6 +570,23 @@ static void test_cli(void **state)
 	assert_int_equal(count_of(r.out, "class=\"consortium\""), count_of(html, "class=\"consortium\""));
 	tu_result_free(&r);
 
+	/* The consultant's parts: stability always, alternatives and confidence on request. */
+	assert_non_null(strstr(html, "<p class=\"stability\"><strong>Stable</strong>"));
+	assert_null(strstr(html, "Alternatives"));
+	run(&r, "report", EXAMPLE, "--alternatives", "2", "--differ", "2", "--confidence", "3", NULL);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(count_of(r.out, "<tr class=\"alternative\">"), 2);
+	assert_non_null(strstr(r.out, "at least 2 members placed differently"));
+	assert_int_equal(count_of(r.out, "<td class=\"num sure\">"), 15);
+	assert_non_null(strstr(r.out, "noise 3 times"));
+	tu_result_free(&r);
+	run(&r, "report", EXAMPLE, "--alternatives", "x", NULL);
+	assert_one_line_error(&r, "--alternatives");
+	tu_result_free(&r);
+	run(&r, "report", EXAMPLE, "--confidence", "0", NULL);
+	assert_one_line_error(&r, "--confidence");
+	tu_result_free(&r);
+
 	/* Bad proposals: one line naming the file; an existing -o file is left alone. */
 	assert_int_equal(tu_write(out, "old"), 0);
 	snprintf(path, sizeof(path), "%s/missing.json", dir);
@@ -521,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_example_report),
 		cmocka_unit_test(test_hostile_names_are_text),
 		cmocka_unit_test(test_style_is_one_sheet),
+		cmocka_unit_test(test_consultant_parts),
 		cmocka_unit_test(test_infeasible_report),
 		cmocka_unit_test(test_foreign_proposal),
 		cmocka_unit_test(test_layout_deterministic_and_apart),

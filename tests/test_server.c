@@ -1173,6 +1173,8 @@ static void test_report(void **state)
 	assert_int_equal(http(&r, "GET", "/api/export/report.html", secret, NULL), 0);
 	check_report(&r, 15, 1);
 	assert_non_null(strstr(r.body, "<li>Valmennus ry and Puhdas Oy work in the same consortium</li>"));
+	/* Stability under those rules (the lock holds a1 and f1 where they would not choose to be). */
+	assert_non_null(strstr(r.body, "<p class=\"stability\"><strong>"));
 	reply_free(&r);
 	assert_int_equal(http(&r, "HEAD", "/api/report.html", secret, NULL), 0);
 	assert_int_equal(r.status, 200);

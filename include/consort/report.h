@@ -5,6 +5,7 @@
 #ifndef CONSORT_REPORT_H
 #define CONSORT_REPORT_H
 
+#include "advice.h"
 #include "proposal.h"
 
 #ifdef __cplusplus
@@ -14,6 +15,11 @@ extern "C" {
 typedef struct consort_report_options {
 	const char *date;      /* shown as the report's date; NULL: today (UTC, YYYY-MM-DD) */
 	unsigned long seed;    /* turns the network layout's start (default 1) */
+	/* NULL, or the advice (consort/advice.h) of the same proposal and session,
+	 * borrowed: the report then says whether the proposal is stable and who
+	 * would gain by moving, and, when a confidence run was made, how sure each
+	 * member's place is. The proposal's alternatives are shown in any case. */
+	const consort_advice *advice;
 } consort_report_options;
 
 void consort_report_options_init(consort_report_options *opts);

@@ -21,7 +21,10 @@ void cli_report_help(FILE *out)
 		"  - each consortium's members with sector, services and fit, the services\n"
 		"    the rules require against those offered, and its score;\n"
 		"  - the session's title, rules and scoring in words, the status (optimal\n"
-		"    with proof, or the gap), the engine and the date.\n"
+		"    with proof, or the gap), the engine and the date;\n"
+		"  - whether the proposal is stable (who would fit better elsewhere, and\n"
+		"    whether the rules allow the move), and on request its alternatives and\n"
+		"    how sure each member's place is.\n"
 		"\n"
 		"Options:\n"
 		"  --proposal FILE     report this consort-proposal/1 file (made for this\n"
@@ -32,8 +35,16 @@ void cli_report_help(FILE *out)
 		"                      SVG, for slides); DIR is created when missing\n"
 		"  --time-limit S      seconds for the solve without --proposal (default 60;\n"
 		"                      0 = no limit)\n"
-		"  --seed N            seed of the solve's heuristic and of the network layout\n"
-		"                      (default 1); the same input gives the same report\n"
+		"  --seed N            seed of the solve's heuristic, the network layout and the\n"
+		"                      confidence samples (default 1); the same input gives the\n"
+		"                      same report\n"
+		"  --alternatives N    also the next N best line-ups (as 'consort solve'), each\n"
+		"                      with its total, its cost and who is placed differently\n"
+		"  --differ D          each alternative differs by at least D members (default 1)\n"
+		"  --confidence SAMPLES\n"
+		"                      re-solve on ratings perturbed by their own noise (as\n"
+		"                      'consort solve --confidence', 2 s a sample): each member's\n"
+		"                      share of samples that keep it with its consortium mates\n"
 		"  -h, --help          show this help\n"
 		"\n"
 		"Exit status: 0 written; 1 written, but the rules cannot be met or no proposal\n"
@@ -48,6 +59,7 @@ typedef struct report_args {
 	const char *session, *proposal, *output, *svg_dir;
 	double time_limit;
 	unsigned long seed;
+	int alternatives, differ, samples;
 } report_args;
 
 /* Applies one option's value; 0, or an exit code after a message. */
@@ -64,6 +76,15 @@ static int set_option(report_args *a, const char *name, const char *v)
 	} else if (strcmp(name, "--time-limit") == 0) {
 		if (cli_parse_seconds(v, &a->time_limit) < 0) {
 			cli_error("report: --time-limit '%s': expected a number of seconds (0 = no limit)", v);
+			return CLI_EXIT_USAGE;
+		}
+	} else if (strcmp(name, "--alternatives") == 0 || strcmp(name, "--differ") == 0 ||
+		   strcmp(name, "--confidence") == 0) {
+		int lo = strcmp(name, "--alternatives") == 0 ? 0 : 1;
+		int hi = strcmp(name, "--confidence") == 0 ? 100000 : 1000;
+		int *to = name[2] == 'a' ? &a->alternatives : name[2] == 'd' ? &a->differ : &a->samples;
+		if (cli_parse_count(v, lo, hi, to) < 0) {
+			cli_error("report: %s '%s': expected a whole number %d..%d", name, v, lo, hi);
 			return CLI_EXIT_USAGE;
 		}
 	} else if (strcmp(name, "--seed") == 0) {
@@ -83,7 +104,7 @@ static int set_option(report_args *a, const char *name, const char *v)
 static int parse_args(int argc, char **argv, report_args *a)
 {
 	static const char *const names[] = {"--proposal", "--svg-dir", "--time-limit", "--seed",
-		"--output", "-o"};
+		"--alternatives", "--differ", "--confidence", "--output", "-o"};
 	int npos = 0, only_args = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -132,7 +153,28 @@ static int get_proposal(consort_proposal **p, const consort_session *s, const re
 	consort_solve_options_init(&o);
 	o.time_limit = a->time_limit;
 	o.seed = a->seed;
+	o.alternatives = a->alternatives;
+	o.differ = a->differ;
 	return consort_solve(p, s, &o, err);
+}
+
+/* Stability always; confidence when asked for (only a found proposal has either). */
+static int get_advice(consort_advice **adv, const consort_proposal *p, const consort_session *s,
+	const report_args *a, consort_error *err)
+{
+	*adv = NULL;
+	consort_status st = consort_proposal_status(p);
+	if (st != CONSORT_STATUS_OPTIMAL && st != CONSORT_STATUS_FEASIBLE)
+		return 0;
+	int rc = consort_advice_new(adv, p, s, err);
+	if (rc == 0 && a->samples) {
+		consort_confidence_options co;
+		consort_confidence_options_init(&co);
+		co.samples = (size_t)a->samples;
+		co.seed = a->seed;
+		rc = consort_advice_confidence(*adv, &co, err);
+	}
+	return rc;
 }
 
 /* DIR/heatmap.svg and DIR/network.svg, each written atomically. */
@@ -169,7 +211,7 @@ static int write_svgs(const char *dir, const consort_session *s, const consort_p
 
 int cli_report(int argc, char **argv)
 {
-	report_args a = {NULL, NULL, NULL, NULL, 60, 1};
+	report_args a = {NULL, NULL, NULL, NULL, 60, 1, 0, 1, 0};
 	int code = parse_args(argc, argv, &a);
 	if (code >= 0)
 		return code;
@@ -177,6 +219,7 @@ int cli_report(int argc, char **argv)
 	consort_error_clear(&err);
 	consort_session *s = NULL;
 	consort_proposal *p = NULL;
+	consort_advice *adv = NULL;
 	char *html = NULL;
 	consort_report_options ro;
 	consort_report_options_init(&ro);
@@ -184,6 +227,9 @@ int cli_report(int argc, char **argv)
 	int rc = consort_session_load(&s, a.session, &err);
 	if (rc == 0)
 		rc = get_proposal(&p, s, &a, &err);
+	if (rc == 0)
+		rc = get_advice(&adv, p, s, &a, &err);
+	ro.advice = adv;
 	if (rc == 0)
 		rc = consort_report_html(&html, s, p, &ro, &err);
 	/* The pictures first: a failure there leaves the page unwritten too. */
@@ -201,6 +247,7 @@ int cli_report(int argc, char **argv)
 			code = CLI_EXIT_NOSOLUTION;
 	}
 	free(html);
+	consort_advice_free(adv);
 	consort_proposal_free(p);
 	consort_session_free(s);
 	return code;

@@ -1528,8 +1528,17 @@ static void report(consort__api *api, consort__response *rs, int attachment)
 	if (rc == 1 && (rc = run_solve(api, &p, s, 10, &err)) < 0)
 		consort__respond_error(rs, rc == CONSORT_EINVALID ? 400 : 500, "%s",
 			err.message[0] ? err.message : consort_strerror(rc));
+	/* Stability too (cheap); without it when it cannot be had, the report still can. */
+	consort_advice *adv = NULL;
+	consort_status st = rc == 0 ? consort_proposal_status(p) : CONSORT_STATUS_STOPPED;
+	if ((st == CONSORT_STATUS_OPTIMAL || st == CONSORT_STATUS_FEASIBLE) &&
+	    consort_advice_new(&adv, p, s, &err) < 0)
+		adv = NULL;
+	consort_report_options ro;
+	consort_report_options_init(&ro);
+	ro.advice = adv;
 	char *html = NULL;
-	if (rc == 0 && (rc = consort_report_html(&html, s, p, NULL, &err)) < 0)
+	if (rc == 0 && (rc = consort_report_html(&html, s, p, &ro, &err)) < 0)
 		consort__respond_error(rs, 500, "%s", err.message[0] ? err.message : consort_strerror(rc));
 	if (rc == 0) {
 		consort__respond_body(rs, 200, "text/html; charset=utf-8", html, strlen(html));
@@ -1538,6 +1547,7 @@ static void report(consort__api *api, consort__response *rs, int attachment)
 			snprintf(rs->disposition, sizeof(rs->disposition),
 				"attachment; filename=\"consort-report.html\"");
 	}
+	consort_advice_free(adv);
 	consort_proposal_free(p);
 	consort_session_free(s);
 }

@@ -333,8 +333,11 @@ static void member_rows(consort__xml *w, const consort__report_view *v, size_t g
 {
 	consort__xml_raw(w, "<table class=\"members\">\n<thead><tr><th>id</th><th>name</th><th>sector</th>"
 		"<th>services</th>");
+	int sure = g < v->ngroups && v->advice && consort_advice_confidence_info(v->advice);
 	if (g < v->ngroups)
 		consort__xml_raw(w, "<th class=\"num\">fit</th>");
+	if (sure)
+		consort__xml_raw(w, "<th class=\"num\">sure</th>");
 	consort__xml_raw(w, "</tr></thead>\n<tbody>\n");
 	for (size_t a = v->start[g]; a < v->start[g + 1]; a++) {
 		size_t i = v->order[a];
@@ -353,6 +356,14 @@ static void member_rows(consort__xml *w, const consort__report_view *v, size_t g
 			if (v->fit[i] >= 0)
 				consort__xml_raw(w, "+");
 			consort__xml_num(w, v->fit[i], 2);
+		}
+		if (sure) {
+			double c = consort__report_sure(v, i);
+			consort__xml_raw(w, "</td><td class=\"num sure\">");
+			if (isfinite(c))
+				consort__xml_rawf(w, "%.0f %%", 100 * c);
+			else
+				consort__xml_raw(w, "\xe2\x80\x93");
 		}
 		consort__xml_raw(w, "</td></tr>\n");
 	}
@@ -455,6 +466,7 @@ static void consortia(consort__xml *w, const consort__report_view *v)
 		member_rows(w, v, g);
 		sector_mix(w, v, g);
 		services(w, v, g);
+		consort__report_moves(w, v, g);
 		consort__xml_raw(w, "</div>\n");
 	}
 	if (v->start[v->ngroups] < v->n && v->ngroups) {
@@ -493,6 +505,7 @@ static const char STYLE[] =
 	".s0 { background: #8dd3c7; } .s1 { background: #fdb462; } .s2 { background: #bebada; } .s3 { background: #fb8072; } .s4 { background: #80b1d3; }\n"
 	".s5 { background: #b3de69; } .s6 { background: #fccde5; } .s7 { background: #d9d9d9; } .s8 { background: #ffed6f; } .s9 { background: #bc80bd; }\n"
 	".sub { margin: .3em 0; } ul.services { margin: .2em 0 .6em; padding-left: 1.2em; list-style: none; }\n"
+	"ul.moves { margin: .2em 0 .6em; padding-left: 1.2em; }\n"
 	".ok { color: #1a7f37; font-weight: bold; } .missing { color: #b2182b; font-weight: bold; }\n"
 	".consortium { break-inside: avoid-page; }\n"
 	"@media print {\n"
@@ -569,7 +582,10 @@ static int page(consort__xml *w, const consort__report_view *v, const consort_re
 		consort__xml_rawf(w, " \xc2\xb7 %zu consorti%s", v->ngroups, v->ngroups == 1 ? "um" : "a");
 	consort__xml_raw(w, "</p>\n");
 	status_words(w, v->p);
+	consort__report_stability(w, v);
+	consort__report_confidence(w, v);
 	summary_table(w, v);
+	consort__report_alternatives(w, v);
 	rules_words(w, v->s);
 	scoring_words(w, v->s);
 	consort__xml_raw(w, "</section>\n<section class=\"ratings\">\n<h2>Who rated whom</h2>\n<figure>\n");
@@ -623,6 +639,7 @@ static int render(char **out, const consort_session *s, const consort_proposal *
 	int rc = consort__report_view_build(&v, s, p, err);
 	if (rc < 0)
 		return rc;
+	v.advice = opts ? opts->advice : NULL;
 	consort__xml w = {0};
 	rc = fn(&w, &v, opts ? opts : &defaults, err);
 	consort__report_view_free(&v);

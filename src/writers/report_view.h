@@ -20,6 +20,7 @@ typedef struct consort__report_view {
 	size_t nsectors;
 	const char **sectors; /* in order of first appearance in the session */
 	size_t *sector;       /* each participant's index into sectors */
+	const consort_advice *advice; /* consort_report_options.advice, or NULL */
 } consort__report_view;
 
 /* Builds the view; CONSORT_EINVALID when p is not a proposal for s. */
@@ -35,6 +36,16 @@ void consort__report_group_label(consort__xml *w, const consort__report_view *v,
 void consort__report_heatmap(consort__xml *w, const consort__report_view *v, int standalone);
 int consort__report_network(consort__xml *w, const consort__report_view *v, int standalone,
 	unsigned long seed, consort_error *err);
+
+/* The consultant's parts (report_advice.c), each empty when its data is
+ * missing: the proposal's alternatives; stability over all and the moves out
+ * of consortium g; the confidence run in words, and one member's share of
+ * samples that keep it with its consortium mates (NAN: none). */
+void consort__report_alternatives(consort__xml *w, const consort__report_view *v);
+void consort__report_stability(consort__xml *w, const consort__report_view *v);
+void consort__report_moves(consort__xml *w, const consort__report_view *v, size_t g);
+void consort__report_confidence(consort__xml *w, const consort__report_view *v);
+double consort__report_sure(const consort__report_view *v, size_t i);
 
 /* Colours shared by both pictures and the tables. */
 const char *consort__report_group_colour(size_t g);
