@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -778,6 +779,170 @@ static void test_solve_and_lock(void **state)
 	cJSON_Delete(p);
 }
 
+/* The consortium of a proposal document that has this member, or NULL. */
+static const cJSON *member_of(const cJSON *doc, const char *id)
+{
+	const cJSON *c, *m;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "consortia"))
+		cJSON_ArrayForEach(m, cJSON_GetObjectItem(c, "members"))
+			if (!strcmp(m->valuestring, id))
+				return c;
+	return NULL;
+}
+
+static int has_id(const cJSON *arr, const char *id)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach(m, arr)
+		if (cJSON_IsString(m) && !strcmp(m->valuestring, id))
+			return 1;
+	return 0;
+}
+
+static double num_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+	assert_true(cJSON_IsNumber(v));
+	return v->valuedouble;
+}
+
+/* The library's answer for the example with these alternatives, for comparison. */
+static consort_proposal *library_solve(int alternatives, int differ, const char *drop)
+{
+	consort_session *s;
+	consort_error err;
+	assert_int_equal(consort_session_parse(&s, example, strlen(example), "x", &err), 0);
+	if (drop)
+		assert_int_equal(consort_session_add_absent(s, drop, &err), 0);
+	consort_solve_options o;
+	consort_solve_options_init(&o);
+	o.time_limit = 30;
+	o.alternatives = alternatives;
+	o.differ = differ;
+	consort_proposal *p;
+	assert_int_equal(consort_solve(&p, s, &o, &err), 0);
+	consort_solve_thread_cleanup();
+	consort_session_free(s);
+	return p;
+}
+
+/* POST /api/solve with the consultant's options: alternatives, drop, why,
+ * confidence, and the comparison with the latest proposal before it. */
+static void test_solve_consultant(void **state)
+{
+	(void)state;
+	/* The first proposal: fits, fairness and stability always; nothing to compare with. */
+	cJSON *p0 = call("POST", "/api/solve", secret, "{\"time_limit\": 30}", 200);
+	assert_null(cJSON_GetObjectItem(p0, "compare"));
+	assert_null(cJSON_GetObjectItem(p0, "why"));
+	assert_null(cJSON_GetObjectItem(p0, "confidence"));
+	assert_true(cJSON_IsObject(cJSON_GetObjectItem(p0, "fairness")));
+	assert_true(cJSON_IsObject(cJSON_GetObjectItem(p0, "stability")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(p0, "drop")), 0);
+	double best = num_of(p0, "objective");
+
+	/* Two alternatives differing by 2, as the library finds them; why of everyone;
+	 * the same best again: compared, nothing moves. */
+	cJSON *p1 = call("POST", "/api/solve", secret,
+		"{\"time_limit\": 30, \"alternatives\": 2, \"differ\": 2, \"why\": true}", 200);
+	consort_proposal *lib = library_solve(2, 2, NULL);
+	const cJSON *alts = cJSON_GetObjectItem(p1, "alternatives");
+	assert_int_equal(cJSON_GetArraySize(alts), (int)consort_proposal_alternative_count(lib));
+	assert_int_equal(cJSON_GetArraySize(alts), 2);
+	assert_int_equal((int)num_of(p1, "differ"), 2);
+	for (int k = 0; k < 2; k++) {
+		const cJSON *alt = cJSON_GetArrayItem(alts, k);
+		const consort_proposal *la = consort_proposal_alternative(lib, (size_t)k);
+		assert_true(fabs(num_of(alt, "objective") - consort_proposal_objective(la)) < 1e-9);
+		assert_true(num_of(alt, "objective") <= best);
+		assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(alt, "moved")) >= 2);
+	}
+	consort_proposal_free(lib);
+	const cJSON *why = cJSON_GetObjectItem(p1, "why");
+	assert_int_equal(cJSON_GetArraySize(why), 15);
+	const cJSON *w;
+	cJSON_ArrayForEach(w, why) {
+		/* Its fit at home is the proposal's, and it could move to the other consortium. */
+		const char *id = cJSON_GetObjectItem(w, "id")->valuestring;
+		const cJSON *home = member_of(p1, id);
+		assert_non_null(home);
+		assert_true(fabs(num_of(w, "fit") - num_of(cJSON_GetObjectItem(home, "fits"), id)) < 1e-9);
+		assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(w, "moves")), 1);
+	}
+	const cJSON *cmp = cJSON_GetObjectItem(p1, "compare");
+	assert_non_null(cmp);
+	assert_true(fabs(num_of(cmp, "objective") - best) < 1e-9);
+	assert_true(fabs(num_of(cmp, "difference")) < 1e-9);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cmp, "moved")), 0);
+
+	/* What if f6 drops out: absent, in no consortium; the comparison says it moved and
+	 * by how much the objective changed; the report reads the stored proposal back. */
+	cJSON *p2 = call("POST", "/api/solve", secret, "{\"drop\": [\"f6\"], \"why\": \"a4\"}", 200);
+	consort_proposal *dropped = library_solve(0, 1, "f6");
+	assert_true(fabs(num_of(p2, "objective") - consort_proposal_objective(dropped)) < 1e-9);
+	consort_proposal_free(dropped);
+	assert_null(member_of(p2, "f6"));
+	assert_false(has_id(cJSON_GetObjectItem(p2, "outside"), "f6"));
+	assert_true(has_id(cJSON_GetObjectItem(p2, "absent"), "f6"));
+	assert_true(has_id(cJSON_GetObjectItem(p2, "drop"), "f6"));
+	cmp = cJSON_GetObjectItem(p2, "compare");
+	assert_true(has_id(cJSON_GetObjectItem(cmp, "moved"), "f6"));
+	assert_true(fabs(num_of(cmp, "objective") - best) < 1e-9);
+	assert_true(fabs(num_of(cmp, "difference") - (num_of(p2, "objective") - best)) < 1e-9);
+	why = cJSON_GetObjectItem(p2, "why");
+	assert_int_equal(cJSON_GetArraySize(why), 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(why, 0), "id")->valuestring, "a4");
+	reply r;
+	assert_int_equal(http(&r, "GET", "/api/report.html", secret, NULL), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<li>solved as if absent: Datatalo Oy</li>"));
+	reply_free(&r);
+	char *latest = get_text("/api/proposal", secret);
+	assert_non_null(strstr(latest, "\"drop\":[\"f6\"]"));
+
+	/* Confidence: a few samples, a share of every member. */
+	cJSON *p3 = call("POST", "/api/solve", secret, "{\"confidence\": 4, \"confidence_seed\": 7, \"compare\": false}", 200);
+	assert_null(cJSON_GetObjectItem(p3, "compare"));
+	const cJSON *conf = cJSON_GetObjectItem(p3, "confidence");
+	assert_int_equal((int)num_of(conf, "samples"), 4);
+	assert_int_equal((int)num_of(conf, "seed"), 7);
+	assert_true(num_of(conf, "solved") >= 1);
+	const cJSON *members = cJSON_GetObjectItem(conf, "members");
+	assert_int_equal(cJSON_GetArraySize(members), 15);
+	const cJSON *m;
+	cJSON_ArrayForEach(m, members)
+		assert_true(m->valuedouble >= 0 && m->valuedouble <= 1);
+	free(latest);
+	latest = get_text("/api/proposal", secret);
+
+	/* Bad values: one line each, nothing changes (not even the latest proposal). */
+	char *before = snapshot();
+	static const char *const bad[] = {
+		"{\"drop\": [\"zz\"]}", "{\"drop\": \"f6\"}", "{\"drop\": [3]}", "{\"differ\": 0}",
+		"{\"alternatives\": 2, \"differ\": 16}", "{\"alternatives\": 11}", "{\"alternatives\": -1}",
+		"{\"alternatives\": 1.5}", "{\"confidence\": 201}", "{\"confidence\": -1}", "{\"confidence\": \"x\"}",
+		"{\"confidence_seed\": -2}", "{\"why\": \"zz\"}", "{\"why\": 3}", "{\"compare\": \"yes\"}",
+		"{\"drop\": [\"a1\"], \"locks\": [{\"id\": \"a1\", \"with\": \"f1\"}]}",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		fails("POST", "/api/solve", secret, bad[k], 400);
+	assert_non_null(strstr(fails("POST", "/api/solve", secret, "{\"drop\": [\"zz\"]}", 400), "zz"));
+	assert_non_null(strstr(fails("POST", "/api/solve", secret, "{\"differ\": 0}", 400), "differ"));
+	assert_non_null(strstr(fails("POST", "/api/solve", secret, "{\"confidence\": 201}", 400), "200"));
+	char *after = snapshot();
+	assert_string_equal(before, after);
+	char *still = get_text("/api/proposal", secret);
+	assert_string_equal(latest, still);
+	free(before);
+	free(after);
+	free(still);
+	free(latest);
+	cJSON_Delete(p0);
+	cJSON_Delete(p1);
+	cJSON_Delete(p2);
+	cJSON_Delete(p3);
+}
+
 static void test_rules(void **state)
 {
 	(void)state;
@@ -1347,6 +1512,7 @@ int main(void)
 		cmocka_unit_test_setup(test_participant_ratings, reset),
 		cmocka_unit_test_setup(test_body_limits, reset),
 		cmocka_unit_test_setup(test_solve_and_lock, reset),
+		cmocka_unit_test_setup(test_solve_consultant, reset),
 		cmocka_unit_test_setup(test_rules, reset),
 		cmocka_unit_test_setup(test_schedule, reset),
 		cmocka_unit_test_setup(test_progress, reset),

@@ -94,6 +94,9 @@ int consort_proposal_load(consort_proposal **out, const char *path, const consor
  * file's; when they differ the proposal is "feasible" with no bound. */
 int consort_proposal_load_rescored(consort_proposal **out, const char *path, const consort_session *s,
 	consort_error *err);
+/* consort_proposal_load_rescored of a document in memory (named `name` in messages). */
+int consort_proposal_parse_rescored(consort_proposal **out, const char *data, size_t len, const char *name,
+	const consort_session *s, consort_error *err);
 
 /* consort-proposal/1 JSON, pretty-printed and newline-terminated; malloc'ed. */
 int consort_proposal_to_json(char **out, const consort_proposal *p, const consort_session *s,

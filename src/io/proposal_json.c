@@ -315,6 +315,12 @@ int consort_proposal_parse(consort_proposal **out, const char *data, size_t len,
 	return parse(out, data, len, name, s, 0, err);
 }
 
+int consort_proposal_parse_rescored(consort_proposal **out, const char *data, size_t len, const char *name,
+	const consort_session *s, consort_error *err)
+{
+	return parse(out, data, len, name, s, 1, err);
+}
+
 static int load(consort_proposal **out, const char *path, const consort_session *s, int rescore,
 	consort_error *err)
 {

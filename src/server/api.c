@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SECTOR_MAX 128
 #define MISSING_MAX 500
@@ -1216,16 +1217,88 @@ static void h_post_round(consort__api *api, const consort__request *rq, consort_
 
 /* ---- solving ---- */
 
+/* The consultant's options are bounded so that one request cannot hold the
+ * solver for long: at most this many alternatives and confidence samples, and
+ * the samples share a time budget (each gets its share, at most 2 s). */
+#define ALTERNATIVES_MAX 10 /* the messages below say 10 and 200 */
+#define SAMPLES_MAX 200
+#define SAMPLES_BUDGET 20.0
+#define SAMPLES_THREADS_MAX 4
+
 typedef struct solve_args {
 	double time_limit;
 	const cJSON *locks;
+	const cJSON *drop;      /* ids solved as absent (rules.absent), this solve only */
+	int alternatives, differ;
+	int why;                /* "why" of every member, or of why_id */
+	const char *why_id;
+	int samples;            /* confidence samples, 0: none */
+	unsigned long seed;
+	int compare;            /* with the latest proposal before this one (default 1) */
 } solve_args;
+
+static int read_whole(consort__response *rs, const cJSON *body, const char *key, int lo, int hi,
+	int *out, const char *what)
+{
+	const cJSON *v = field(body, key);
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (json_int(v, lo, hi, out) < 0) {
+		consort__respond_error(rs, 400, "%s: expected %s", key, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* The consultant's part of the request (README "Consultant's session"). */
+static int read_advice_args(consort__response *rs, const cJSON *body, solve_args *a)
+{
+	const cJSON *drop = field(body, "drop");
+	if (drop && !cJSON_IsNull(drop)) {
+		if (!cJSON_IsArray(drop)) {
+			consort__respond_error(rs, 400, "drop: expected an array of participant ids");
+			return -1;
+		}
+		a->drop = drop;
+	}
+	if (read_whole(rs, body, "alternatives", 0, ALTERNATIVES_MAX, &a->alternatives,
+		"a whole number of alternatives, 0 to 10") < 0 ||
+	    read_whole(rs, body, "differ", 1, 1000000, &a->differ,
+		"a whole number of members placed differently, at least 1") < 0 ||
+	    read_whole(rs, body, "confidence", 0, SAMPLES_MAX, &a->samples,
+		"a whole number of samples, 0 (none) to 200") < 0)
+		return -1;
+	int seed = 1;
+	if (read_whole(rs, body, "confidence_seed", 0, 2147483647, &seed, "a whole number, at least 0") < 0)
+		return -1;
+	a->seed = (unsigned long)seed;
+	const cJSON *why = field(body, "why");
+	if (cJSON_IsString(why)) {
+		a->why = 1;
+		a->why_id = why->valuestring;
+	} else if (why && !cJSON_IsNull(why) && !cJSON_IsBool(why)) {
+		consort__respond_error(rs, 400, "why: expected true, false or a participant id");
+		return -1;
+	} else {
+		a->why = cJSON_IsTrue(why);
+	}
+	const cJSON *cmp = field(body, "compare");
+	if (cmp && !cJSON_IsNull(cmp) && !cJSON_IsBool(cmp)) {
+		consort__respond_error(rs, 400, "compare: expected true or false");
+		return -1;
+	}
+	a->compare = !cJSON_IsFalse(cmp);
+	return 0;
+}
 
 static int read_solve_args(const consort__request *rq, consort__response *rs, cJSON **body,
 	solve_args *a)
 {
+	memset(a, 0, sizeof(*a));
 	a->time_limit = 10;
-	a->locks = NULL;
+	a->differ = 1;
+	a->seed = 1;
+	a->compare = 1;
 	*body = NULL;
 	if (!rq->len)
 		return 0;
@@ -1247,7 +1320,7 @@ static int read_solve_args(const consort__request *rq, consort__response *rs, cJ
 		}
 		a->locks = locks;
 	}
-	return 0;
+	return read_advice_args(rs, *body, a);
 }
 
 /* Adds the locks to the session's rules as `together` pairs. */
@@ -1318,6 +1391,63 @@ static int apply_locks(consort_session *s, const cJSON *locks, consort__response
 	return rc;
 }
 
+static int is_absent(const consort_session *s, long i)
+{
+	const consort_rules *r = consort_session_rules(s);
+	for (size_t k = 0; k < r->nabsent; k++)
+		if ((long)r->absent[k] == i)
+			return 1;
+	return 0;
+}
+
+/* Solves as if the dropped participants were not at the workshop (rules.absent),
+ * after the locks: a lock naming a dropped participant is refused. */
+static int apply_drop(consort_session *s, const cJSON *drop, const cJSON *locks, consort__response *rs)
+{
+	int k = 0;
+	const cJSON *d, *lock;
+	cJSON_ArrayForEach(d, drop) {
+		cJSON_ArrayForEach(lock, locks)
+			if (cJSON_IsString(d) && (!strcmp(field(lock, "id")->valuestring, d->valuestring) ||
+						  !strcmp(field(lock, "with")->valuestring, d->valuestring))) {
+				consort__respond_error(rs, 400, "drop[%d]: \"%s\" is locked: unlock it to drop it", k,
+					d->valuestring);
+				return -1;
+			}
+		consort_error err;
+		consort_error_clear(&err);
+		long i = cJSON_IsString(d) ? consort_session_find(s, d->valuestring) : -1;
+		if (!cJSON_IsString(d)) {
+			consort__respond_error(rs, 400, "drop[%d]: expected a participant id", k);
+			return -1;
+		}
+		if (i < 0) {
+			consort__respond_error(rs, 400, "drop[%d]: unknown participant \"%s\"", k, d->valuestring);
+			return -1;
+		}
+		if (!is_absent(s, i) && consort_session_add_absent(s, d->valuestring, &err) < 0) {
+			consort__respond_error(rs, 400, "drop[%d]: %s", k, err.message);
+			return -1;
+		}
+		k++;
+	}
+	return 0;
+}
+
+/* Checks what needs the session: differ within its size, why's id. */
+static int check_advice_args(const consort_session *s, const solve_args *a, consort__response *rs)
+{
+	size_t n = consort_session_count(s);
+	if (a->differ > 1 && (size_t)a->differ > n) {
+		consort__respond_error(rs, 400, "differ: %d is more than the %zu participants", a->differ, n);
+		return -1;
+	}
+	if (a->why_id && consort_session_find(s, a->why_id) < 0) {
+		consort__respond_error(rs, 400, "why: unknown participant \"%s\"", a->why_id);
+		return -1;
+	}
+	return 0;
+}
 /* consortium,lot,id,name,sector,fit: fit is the member's weight to the rest of its consortium. */
 static char *proposal_csv(const consort_proposal *p, const consort_session *s, size_t *len)
 {
@@ -1354,22 +1484,9 @@ static char *proposal_csv(const consort_proposal *p, const consort_session *s, s
 	return consort__srv_buf_take(&b, len);
 }
 
-/* The proposal as the API returns it: consort-proposal/1 plus "names" and "locks". */
-static cJSON *proposal_doc(const consort_proposal *p, const consort_session *s, const cJSON *locks,
-	consort_error *err)
+/* The request's ids (locks or drops) as the answer echoes them. */
+static void add_echo(cJSON *doc, const cJSON *locks, const cJSON *drop)
 {
-	char *json = NULL;
-	if (consort_proposal_to_json(&json, p, s, err) < 0)
-		return NULL;
-	cJSON *doc = cJSON_Parse(json);
-	free(json);
-	if (!doc)
-		return NULL;
-	cJSON *names = cJSON_AddObjectToObject(doc, "names");
-	for (size_t i = 0; i < consort_session_count(s); i++) {
-		const consort_participant *pp = consort_session_participant(s, i);
-		cJSON_AddStringToObject(names, pp->id, pp->name);
-	}
 	cJSON *l = cJSON_AddArrayToObject(doc, "locks");
 	const cJSON *lock;
 	cJSON_ArrayForEach(lock, locks) {
@@ -1378,15 +1495,104 @@ static cJSON *proposal_doc(const consort_proposal *p, const consort_session *s, 
 		cJSON_AddStringToObject(o, "with", field(lock, "with")->valuestring);
 		cJSON_AddItemToArray(l, o);
 	}
+	cJSON *d = cJSON_AddArrayToObject(doc, "drop");
+	const cJSON *id;
+	cJSON_ArrayForEach(id, drop)
+		cJSON_AddItemToArray(d, cJSON_CreateString(id->valuestring));
+}
+
+static int solved(const consort_proposal *p)
+{
+	consort_status st = consort_proposal_status(p);
+	return st == CONSORT_STATUS_OPTIMAL || st == CONSORT_STATUS_FEASIBLE;
+}
+
+/* Compares with the latest proposal before this solve, read back against this
+ * solve's session (rescored: the ratings may have moved on since). Skipped
+ * quietly when there is none or it no longer names the same participants. */
+static int add_comparison(consort_advice *adv, const consort_session *s, const char *previous,
+	unsigned *sections, consort_error *err)
+{
+	consort_proposal *earlier = NULL;
+	consort_error ignored;
+	if (!previous || consort_proposal_parse_rescored(&earlier, previous, strlen(previous), "the latest proposal",
+			s, &ignored) < 0)
+		return 0;
+	int rc = 0;
+	if (solved(earlier)) {
+		rc = consort_advice_compare(adv, earlier, err);
+		if (rc == 0)
+			*sections |= CONSORT_ADVICE_COMPARE;
+	}
+	consort_proposal_free(earlier);
+	return rc;
+}
+
+/* Confidence samples within the budget: each sample's time limit is its share. */
+static int add_confidence(consort__api *api, consort_advice *adv, const solve_args *a, unsigned *sections,
+	consort_error *err)
+{
+	consort_confidence_options co;
+	consort_confidence_options_init(&co);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	co.threads = cores < 1 ? 1 : cores > SAMPLES_THREADS_MAX ? SAMPLES_THREADS_MAX : (int)cores;
+	co.samples = (size_t)a->samples;
+	co.seed = a->seed;
+	co.time_limit = fmin(2.0, SAMPLES_BUDGET * co.threads / a->samples);
+	pthread_mutex_lock(&api->solve_lock);
+	int rc = consort_advice_confidence(adv, &co, err);
+	pthread_mutex_unlock(&api->solve_lock);
+	if (rc == 0)
+		*sections |= CONSORT_ADVICE_CONFIDENCE;
+	return rc;
+}
+
+/* The proposal as the API returns it: consort-proposal/1 with the advice
+ * (fits, fairness, stability; why, compare, confidence when asked) plus
+ * "names", "locks" and "drop". NULL with err set on failure. */
+static cJSON *proposal_doc(consort__api *api, const consort_proposal *p, const consort_session *s,
+	const solve_args *a, const char *previous, consort_error *err)
+{
+	consort_advice *adv = NULL;
+	unsigned sections = 0;
+	char *json = NULL;
+	int rc = consort_advice_new(&adv, p, s, err);
+	if (rc == 0 && a->why) {
+		sections |= CONSORT_ADVICE_WHY;
+		if (a->why_id)
+			consort_advice_why_only(adv, consort_session_find(s, a->why_id));
+	}
+	if (rc == 0 && solved(p) && a->compare)
+		rc = add_comparison(adv, s, previous, &sections, err);
+	if (rc == 0 && solved(p) && a->samples > 0)
+		rc = add_confidence(api, adv, a, &sections, err);
+	if (rc == 0)
+		rc = consort_advice_to_json(&json, adv, sections, err);
+	consort_advice_free(adv);
+	cJSON *doc = rc == 0 ? cJSON_Parse(json) : NULL;
+	free(json);
+	if (!doc)
+		return NULL;
+	cJSON *names = cJSON_AddObjectToObject(doc, "names");
+	for (size_t i = 0; i < consort_session_count(s); i++) {
+		const consort_participant *pp = consort_session_participant(s, i);
+		cJSON_AddStringToObject(names, pp->id, pp->name);
+	}
+	add_echo(doc, a->locks, a->drop);
 	return doc;
 }
 
+/* Solves with the request's time limit and alternatives (a NULL: the defaults). */
 static int run_solve(consort__api *api, consort_proposal **p, const consort_session *s,
-	double time_limit, consort_error *err)
+	const solve_args *a, consort_error *err)
 {
 	consort_solve_options o;
 	consort_solve_options_init(&o);
-	o.time_limit = time_limit;
+	o.time_limit = a ? a->time_limit : 10;
+	if (a) {
+		o.alternatives = a->alternatives;
+		o.differ = a->differ;
+	}
 	pthread_mutex_lock(&api->solve_lock);
 	int rc = consort_solve(p, s, &o, err);
 	consort_solve_thread_cleanup();
@@ -1419,18 +1625,24 @@ static void h_solve(consort__api *api, const consort__request *rq, consort__resp
 	solve_args a;
 	consort_session *s = NULL;
 	consort_proposal *p = NULL;
+	char *previous = NULL;
 	consort_error err;
 	consort_error_clear(&err);
 	if (read_solve_args(rq, rs, &body, &a) < 0 || load_session(api, rs, &s, 1) ||
-	    apply_locks(s, a.locks, rs) < 0)
+	    apply_locks(s, a.locks, rs) < 0 || apply_drop(s, a.drop, a.locks, rs) < 0 || check_advice_args(s, &a, rs) < 0)
 		goto done;
-	int rc = run_solve(api, &p, s, a.time_limit, &err);
+	/* The latest proposal so far, for the comparison (none: no comparison). */
+	if (consort__store_get(api->store, "proposal", &previous, &err) != 0) {
+		previous = NULL;
+		consort_error_clear(&err);
+	}
+	int rc = run_solve(api, &p, s, &a, &err);
 	if (rc < 0) {
 		consort__respond_error(rs, rc == CONSORT_EINVALID ? 400 : 500, "%s",
 			err.message[0] ? err.message : consort_strerror(rc));
 		goto done;
 	}
-	cJSON *doc = proposal_doc(p, s, a.locks, &err);
+	cJSON *doc = proposal_doc(api, p, s, &a, previous, &err);
 	size_t len;
 	char *csv = proposal_csv(p, s, &len);
 	if (!doc)
@@ -1439,6 +1651,7 @@ static void h_solve(consort__api *api, const consort__request *rq, consort__resp
 		store_proposal(api, rs, doc, csv);
 	free(csv);
 done:
+	free(previous);
 	consort_proposal_free(p);
 	consort_session_free(s);
 	cJSON_Delete(body);
@@ -1495,8 +1708,9 @@ static int latest_proposal(consort__api *api, consort__response *rs, consort_ses
 		return -1;
 	}
 	cJSON *doc = cJSON_Parse(text);
-	if (!doc || apply_locks(s, field(doc, "locks"), rs) < 0) {
-		snprintf(err.message, sizeof(err.message), "a locked participant is no longer in the workshop");
+	if (!doc || apply_locks(s, field(doc, "locks"), rs) < 0 ||
+	    apply_drop(s, field(doc, "drop"), field(doc, "locks"), rs) < 0) {
+		snprintf(err.message, sizeof(err.message), "a locked or dropped participant is no longer in the workshop");
 		rc = -1;
 	} else {
 		rc = consort_proposal_parse(p, text, strlen(text), "the latest proposal", s, &err);
@@ -1525,7 +1739,7 @@ static void report(consort__api *api, consort__response *rs, int attachment)
 	if (load_session(api, rs, &s, 1))
 		return;
 	int rc = latest_proposal(api, rs, s, &p);
-	if (rc == 1 && (rc = run_solve(api, &p, s, 10, &err)) < 0)
+	if (rc == 1 && (rc = run_solve(api, &p, s, NULL, &err)) < 0)
 		consort__respond_error(rs, rc == CONSORT_EINVALID ? 400 : 500, "%s",
 			err.message[0] ? err.message : consort_strerror(rc));
 	/* Stability too (cheap); without it when it cannot be had, the report still can. */

@@ -117,6 +117,10 @@ int consort__report_view_build(consort__report_view *v, const consort_session *s
 		const size_t *outside = consort_proposal_outside(p, &m);
 		for (size_t a = 0; a < m && rc == 0; a++)
 			rc = place(v, outside[a], -1, &at, err);
+		/* Absent members (rules.absent) are in no consortium either. */
+		const size_t *absent = consort_proposal_absent(p, &m);
+		for (size_t a = 0; a < m && rc == 0; a++)
+			rc = place(v, absent[a], -1, &at, err);
 		if (rc == 0 && at != v->n)
 			rc = consort__error(err, CONSORT_EINVALID,
 				"report: the proposal places %zu participants, the session has %zu", at, v->n);
@@ -236,6 +240,14 @@ static void rules_words(consort__xml *w, const consort_session *s)
 	group_rule_words(w, &r->group, 1);
 	pair_words(w, s, r->together, r->ntogether, " work in the same consortium");
 	pair_words(w, s, r->apart, r->napart, " are kept in different consortia");
+	if (r->nabsent) {
+		consort__xml_raw(w, "<li>solved as if absent: ");
+		for (size_t k = 0; k < r->nabsent; k++) {
+			consort__xml_raw(w, k == 0 ? "" : k + 1 == r->nabsent ? " and " : ", ");
+			consort__xml_text(w, consort_session_participant(s, r->absent[k])->name);
+		}
+		consort__xml_raw(w, "</li>\n");
+	}
 	consort__xml_raw(w, r->everyone ? "<li>everyone is placed in a consortium</li>\n"
 		: "<li>participants may stay outside every consortium</li>\n");
 	for (size_t g = 0; g < r->nlots; g++) {
@@ -470,7 +482,10 @@ static void consortia(consort__xml *w, const consort__report_view *v)
 		consort__xml_raw(w, "</div>\n");
 	}
 	if (v->start[v->ngroups] < v->n && v->ngroups) {
-		consort__xml_raw(w, "<div class=\"consortium\">\n<h3>Outside every consortium</h3>\n");
+		size_t nabsent = 0;
+		consort_proposal_absent(v->p, &nabsent);
+		consort__xml_raw(w, nabsent ? "<div class=\"consortium\">\n<h3>Outside every consortium or absent</h3>\n"
+			: "<div class=\"consortium\">\n<h3>Outside every consortium</h3>\n");
 		member_rows(w, v, v->ngroups);
 		consort__xml_raw(w, "</div>\n");
 	}
