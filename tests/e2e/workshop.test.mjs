@@ -773,3 +773,129 @@ test('hostile names and titles show verbatim as text on the facilitator page and
 	assert.deepEqual(errors, []);
 	await stopServer();
 });
+
+test('the consultant\'s panel: alternatives side by side, a member\'s "why", a dropped participant and the comparison', { skip: skip || false, timeout: 180000 }, async (t) => {
+	const { dir, browser, server, admin, stopServer } = await setup(t);
+	const shots = screenshotDir(dir);
+	const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
+	const bin = process.env.CONSORT_SOLVE_BIN || CONSORT_BIN || path.join(ROOT, 'build/consort');
+	const cli = (...args) => JSON.parse(execFileSync(bin, ['solve', EXAMPLE, '--format', 'json', '-q', '--time-limit', '30', ...args]).toString());
+	const plain = (x) => String(Math.round(x * 100) / 100);
+	assert.equal((await admin('PUT', '/api/session', example)).status, 200);
+	const errors = [];
+	const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+	watch(page, errors, 'facilitator');
+	page.setDefaultTimeout(20000);
+	await page.goto(server.facilitator);
+	await page.waitForSelector('#app:not([hidden])');
+	await page.click('[data-testid=tab-proposal]');
+	const solve = () => Promise.all([
+		page.waitForResponse((r) => r.url().endsWith('/api/solve') && r.request().method() === 'POST'),
+		page.click('#propose'),
+	]).then(async ([res]) => {
+		assert.equal(res.status(), 200, await res.text());
+		await page.waitForSelector('#propose:not([disabled])');
+		return res.request().postDataJSON();
+	});
+
+	const best = cli('--alternatives', '2', '--differ', '2');
+	await t.test('two alternatives differing by 2 members, side by side with their cost and who moves', async () => {
+		await page.fill('#advice-alternatives', '2');
+		await page.fill('#advice-differ', '2');
+		const body = await solve();
+		assert.equal(body.alternatives, 2);
+		assert.equal(body.differ, 2);
+		assert.equal(body.why, true);
+		await page.waitForSelector('[data-testid=alternatives]');
+		const cols = await page.$$eval('[data-testid=alternatives] .alt-col', (cs) => cs.map((c) => {
+			const r = c.getBoundingClientRect();
+			return { top: Math.round(r.top), left: r.left, right: r.right, id: c.dataset.testid };
+		}));
+		assert.deepEqual(cols.map((c) => c.id), ['alt-best', 'alt-1', 'alt-2']);
+		for (let k = 1; k < cols.length; k++) {
+			assert.equal(cols[k].top, cols[0].top, 'the columns are side by side');
+			assert.ok(cols[k].left >= cols[k - 1].right, 'the columns do not overlap');
+		}
+		assert.equal(best.alternatives.length, 2);
+		for (const [k, alt] of best.alternatives.entries()) {
+			const n = k + 1;
+			assert.equal(await page.textContent('[data-testid=alt-cost-' + n + ']'), plain(alt.gap_to_best));
+			assert.equal(await page.textContent('[data-testid=alt-objective-' + n + ']'), plain(alt.objective));
+			const moved = await page.textContent('[data-testid=alt-moved-' + n + ']');
+			assert.ok(alt.moved.length >= 2);
+			for (const id of alt.moved) {
+				assert.ok(moved.includes(id), id + ' in the moves of alternative ' + n);
+				assert.equal(await page.$$eval('[data-testid=alt-' + n + '] li.moved[data-member="' + id + '"]', (l) => l.length), 1, id + ' highlighted');
+			}
+			// Every participant once in each column; only those who move are highlighted.
+			const listed = await page.$$eval('[data-testid=alt-' + n + '] li[data-member]', (l) => l.map((x) => x.dataset.member).sort());
+			assert.deepEqual(listed, example.participants.map((p) => p.id).sort());
+			assert.equal(await page.$$eval('[data-testid=alt-' + n + '] li.moved', (l) => l.length), alt.moved.length);
+		}
+		// Fairness and stability of the best, as the command line says.
+		assert.equal(await page.textContent('[data-testid=fair-spread]'), plain(best.fairness.spread));
+		assert.equal(await page.isVisible('[data-testid=stable]'), best.stability.stable);
+	});
+
+	await t.test('a member\'s "why" on click: its fit here and elsewhere, what pulls and pushes, the verdict', async () => {
+		const why = cli('--why', 'a4').why[0];
+		await page.click('[data-testid=why-open-a4]');
+		await page.waitForSelector('[data-testid=why-a4]');
+		const text = await page.textContent('[data-testid=why-a4]');
+		assert.match(text, /Why .* is here/);
+		assert.ok(text.includes(fmtSigned(why.fit)), 'its fit');
+		for (const r of why.pull) assert.ok(text.includes(r.id), 'pulled in by ' + r.id);
+		for (const r of why.push) assert.ok(text.includes(r.id), 'pushed out by ' + r.id);
+		for (const m of why.moves) {
+			const row = await page.textContent('[data-testid=why-move-a4-' + (m.to === null ? 'outside' : m.to) + ']');
+			assert.ok(row.includes(fmtSigned(m.fit)) && row.includes(fmtSigned(m.change)), row);
+			assert.equal(/allowed/.test(row), m.feasible, row);
+		}
+		assert.match(await page.textContent('[data-testid=why-verdict-a4]'), why.verdict === 'best_home' ? /fits best where it is/ : /would fit better/);
+		// A second click closes it.
+		await page.click('[data-testid=why-open-a4]');
+		await page.waitForSelector('[data-testid=why-a4]', { state: 'detached' });
+		await page.click('[data-testid=why-open-a4]');
+		await page.waitForSelector('[data-testid=why-a4]');
+	});
+
+	await t.test('drop a participant: gone from the proposal, and the comparison says who moved', async () => {
+		const dropped = cli('--drop', 'f6');
+		await page.click('[data-testid=drop-f6]');
+		assert.equal(await page.getAttribute('[data-testid=drop-f6]', 'aria-pressed'), 'true');
+		await page.waitForSelector('[data-testid=dropped-f6]');
+		const body = await solve();
+		assert.deepEqual(body.drop, ['f6']);
+		await page.waitForSelector('[data-testid=advice-compare]');
+		assert.equal(await page.$$eval('#consortia tr[data-member=f6]', (r) => r.length), 0, 'f6 is not in a consortium');
+		assert.ok(!(await page.textContent('#outside')).includes('f6'), 'nor outside');
+		assert.equal(Number(await page.textContent('[data-testid=proposal-objective]')), dropped.objective);
+		const stored = (await admin('GET', '/api/proposal')).data;
+		assert.deepEqual(stored.absent, ['f6']);
+		assert.deepEqual(stored.compare.moved, ['f6']);
+		assert.match(await page.textContent('[data-testid=compare-moved]'), /1 member placed differently: .*f6/);
+		assert.equal(await page.textContent('[data-testid=compare-difference]'), fmtSigned(dropped.objective - best.objective));
+		assert.ok(await page.isVisible('[data-testid=undrop-f6]'), 'it can be brought back');
+		await page.waitForSelector('[data-testid=why-a4]');	// the open "why" stays open
+		await shoot(page, path.join(shots, 'facilitator-consultant.png'), { fullPage: true });
+	});
+
+	await t.test('confidence marks per member when samples are asked', async () => {
+		await page.click('[data-testid=undrop-f6]');
+		await page.fill('#advice-alternatives', '0');
+		await page.fill('#advice-confidence', '20');
+		const body = await solve();
+		assert.equal(body.confidence, 20);
+		assert.deepEqual(body.drop, []);
+		await page.waitForSelector('[data-testid=advice-confidence]');
+		const stored = (await admin('GET', '/api/proposal')).data;
+		for (const id of ['a1', 'f6']) {
+			assert.equal(await page.textContent('[data-testid=sure-' + id + ']'), 'sure ' + Math.round(stored.confidence.members[id] * 100) + '%');
+		}
+		assert.match(await page.textContent('[data-testid=compare-moved]'), /f6/);
+		assert.equal(await page.$$eval('[data-testid=alternatives]', (a) => a.length), 0);
+	});
+
+	await t.test('no script errors', () => assert.deepEqual(errors, []));
+	await t.test('consort serve stops cleanly', stopServer);
+});

@@ -1278,6 +1278,7 @@
 		$('#proposal-summary').classList.add('busy');
 		await attempt(async () => {
 			const body = { time_limit: Number.isFinite(limit) ? limit : 10, locks };
+			if (window.consortAdvice) window.consortAdvice.extend(body); // advice.js: the consultant's options
 			const p = await api('POST', '/api/solve', body);
 			mergeRatings((await api('GET', '/api/ratings')) || [], false);
 			state.proposal = p;
@@ -1308,6 +1309,11 @@
 	}
 
 	function renderProposal() {
+		drawProposal();
+		if (window.consortAdvice) window.consortAdvice.render(state.proposal, renderProposal); // advice.js: the consultant's panel
+	}
+
+	function drawProposal() {
 		const p = state.proposal;
 		const sum = $('#proposal-summary'), box = $('#consortia'), out = $('#outside'), conflict = $('#proposal-conflict');
 		box.replaceChildren();
