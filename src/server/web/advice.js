@@ -263,7 +263,9 @@ window.consortAdvice = (function () {
 			if (!cells.length) continue;
 			// The drop control, next to the lock.
 			const dropping = state.drop.has(id);
-			cells[0].append(h('button', { type: 'button', class: 'drop' + (dropping ? ' on' : ''), 'data-testid': 'drop-' + id, 'aria-pressed': dropping ? 'true' : 'false',
+			const tools = h('div', { class: 'row-tools' }, Array.from(cells[0].childNodes));
+			cells[0].append(tools);
+			tools.append(h('button', { type: 'button', class: 'drop' + (dropping ? ' on' : ''), 'data-testid': 'drop-' + id, 'aria-pressed': dropping ? 'true' : 'false',
 				title: dropping ? 'Keep ' + nameOf(id) + ' in the workshop' : 'Drop ' + nameOf(id) + ': propose as if absent',
 				'aria-label': (dropping ? 'Keep ' : 'Drop ') + nameOf(id), onclick: () => toggleDrop(id) }, '×'));
 			if (dropping) tr.classList.add('dropping');
