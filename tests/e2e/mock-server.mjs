@@ -200,7 +200,19 @@ function sessionJson(w, extraTogether) {
 	};
 }
 
-function solve(w, timeLimit, locks, consortBin) {
+// The consultant's options of POST /api/solve as `consort solve` options (README "Consultant's session").
+function adviceArgs(b, previousFile) {
+	const args = [];
+	for (const id of b.drop || []) args.push('--drop', String(id));
+	if (b.alternatives) args.push('--alternatives', String(b.alternatives), '--differ', String(b.differ || 1));
+	if (b.why === true) args.push('--why');
+	else if (typeof b.why === 'string') args.push('--why=' + b.why);
+	if (b.confidence) args.push('--confidence', String(b.confidence), '--confidence-seed', String(b.confidence_seed ?? 1));
+	if (previousFile) args.push('--compare', previousFile);
+	return args;
+}
+
+function solve(w, timeLimit, locks, consortBin, b = {}) {
 	const together = (locks || []).map((l) => [l.id, l.with]);
 	const names = Object.fromEntries(w.participants.map((p) => [p.id, p.name]));
 	if (!consortBin || !fs.existsSync(consortBin)) {
@@ -212,8 +224,13 @@ function solve(w, timeLimit, locks, consortBin) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consort-mock-'));
 	const file = path.join(dir, 'session.json');
 	fs.writeFileSync(file, JSON.stringify(sessionJson(w, together)));
+	let previous = null;
+	if (w.proposal && b.compare !== false && ['optimal', 'feasible'].includes(w.proposal.status)) {
+		previous = path.join(dir, 'previous.json');
+		fs.writeFileSync(previous, JSON.stringify(w.proposal));
+	}
 	return new Promise((resolve, reject) => {
-		execFile(consortBin, ['solve', file, '--format', 'json', '-q', '--time-limit', String(timeLimit)], { timeout: 120000 }, (err, stdout, stderr) => {
+		execFile(consortBin, ['solve', file, '--format', 'json', '-q', '--time-limit', String(timeLimit), ...adviceArgs(b, previous)], { timeout: 120000 }, (err, stdout, stderr) => {
 			fs.rmSync(dir, { recursive: true, force: true });
 			if (!stdout.trim()) {
 				reject(new HttpError(400, (stderr || String(err)).trim().split('\n').pop().replace(/^consort: /, '')));
@@ -222,6 +239,7 @@ function solve(w, timeLimit, locks, consortBin) {
 			const p = JSON.parse(stdout);
 			p.names = names;
 			p.locks = (locks || []).map((l) => ({ id: l.id, with: l.with }));
+			p.drop = (b.drop || []).map(String);
 			resolve(p);
 		});
 	});
@@ -471,7 +489,7 @@ export function createMockServer(opts = {}) {
 		}
 		if (m('POST', /^\/api\/solve$/)) {
 			const b = await readJson(req);
-			w.proposal = await solve(w, b.time_limit ?? 10, b.locks || [], consortBin);
+			w.proposal = await solve(w, b.time_limit ?? 10, b.locks || [], consortBin, b);
 			return send(200, w.proposal);
 		}
 		if (m('GET', /^\/api\/proposal$/)) {

@@ -835,6 +835,7 @@ test('the consultant\'s panel: alternatives side by side, a member\'s "why", a d
 		// Fairness and stability of the best, as the command line says.
 		assert.equal(await page.textContent('[data-testid=fair-spread]'), plain(best.fairness.spread));
 		assert.equal(await page.isVisible('[data-testid=stable]'), best.stability.stable);
+		assert.equal(await page.textContent('#advice-dropped'), '', 'nobody dropped, nothing shown');
 	});
 
 	await t.test('a member\'s "why" on click: its fit here and elsewhere, what pulls and pushes, the verdict', async () => {
@@ -894,6 +895,25 @@ test('the consultant\'s panel: alternatives side by side, a member\'s "why", a d
 		}
 		assert.match(await page.textContent('[data-testid=compare-moved]'), /f6/);
 		assert.equal(await page.$$eval('[data-testid=alternatives]', (a) => a.length), 0);
+	});
+
+	await t.test('stability marks: the members who would gain by moving (three consortia of 4 to 6)', async () => {
+		const three = cli('--consortia', '3', '--size', '4..6');
+		assert.equal(three.stability.stable, false, 'the example with three consortia of 4..6 has movers');
+		const rules = (await admin('GET', '/api/rules')).data;
+		rules.rules.consortia = 3;
+		rules.rules.size = { min: 4, max: 6 };
+		assert.equal((await admin('PUT', '/api/rules', rules)).status, 200);
+		await page.fill('#advice-confidence', '0');
+		await solve();
+		await page.waitForSelector('[data-testid=unstable]');
+		const movers = new Map();
+		for (const m of three.stability.movers) if (!movers.has(m.id)) movers.set(m.id, m);
+		for (const [id, m] of movers) {
+			assert.equal(await page.textContent('[data-testid=mark-move-' + id + ']'), 'would gain in consortium ' + m.to);
+			assert.ok((await page.textContent('[data-testid=mover-' + id + ']')).includes(fmtSigned(m.fit_there)));
+		}
+		assert.equal(await page.$$eval('[data-testid^=mark-move-]', (l) => l.length), movers.size);
 	});
 
 	await t.test('no script errors', () => assert.deepEqual(errors, []));

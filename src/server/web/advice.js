@@ -106,7 +106,8 @@ window.consortAdvice = (function () {
 		if (p.compare) summary.append(compareCard(p));
 		if (p.confidence) summary.append(confidenceCard(p));
 		if (Array.isArray(p.alternatives)) alts.append(alternativesView(p));
-		dropped.append(droppedCard(p));
+		const gone = droppedCard(p);
+		if (gone) dropped.append(gone);
 		decorateMembers(p);
 	}
 
