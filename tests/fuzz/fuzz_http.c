@@ -332,8 +332,8 @@ static int run_request(consort_server *srv, request *rq, double now)
 				return 0; /* the connection is closed */
 			}
 		}
-		if (consort__router_slow(&x) && strcmp(rq->method, "POST") == 0 &&
-		    strcmp(rq->path, "/api/solve") == 0) {
+		if (consort__router_slow(&x) && (strcmp(x.route->pattern, "/api/solve") == 0 ||
+		    strstr(x.route->pattern, "report"))) {
 			/* Solving a workshop the input made large takes seconds. */
 			size_t np = 0, nr = 0;
 			if (consort_server_counts(srv, &np, &nr) == 0 && np > SOLVE_MAX_PARTICIPANTS) {
