@@ -273,6 +273,15 @@ static int parse_request(request *rq, const char *data, size_t size)
 	return 0;
 }
 
+static int contains(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
 static void check_response(const request *rq, const consort__response *rs)
 {
 	static const int known[] = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 429};
@@ -297,6 +306,12 @@ static void check_response(const request *rq, const consort__response *rs)
 		if (rs->status >= 400 && (!cJSON_IsString(e) || strchr(e->valuestring, '\n')))
 			abort();
 		cJSON_Delete(doc);
+	}
+	/* Pages and pictures carry names escaped: the seeded markup never shows raw. */
+	if (rs->body && rs->content_type && (strstr(rs->content_type, "html") || strstr(rs->content_type, "svg")) &&
+	    (contains(rs->body, rs->len, "<img src=x") || contains(rs->body, rs->len, "<b>&amp;"))) {
+		fprintf(stderr, "fuzz_http: %s %s: a name as markup in %s\n", rq->method, rq->path, rs->content_type);
+		abort();
 	}
 	if (rs->status == 429 && !rs->retry_after)
 		abort();
