@@ -3,6 +3,9 @@
  * baseline, glpsol on the hand-written all-triangle model bench/glpsol/workshop.mod.
  *
  *   build/bench/bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--only VARIANT] [--out DIR]
+ *   build/bench/bench_workshop --unstructured-baseline [--quick] [--out DIR]
+ *       unstructured sessions n = 10, 12, 15, K = 2..5: consort, glpsol and an
+ *       exhaustive enumeration of every partition side by side (unstructured-baseline.tsv)
  *
  * Writes DIR/workshop.tsv (one row per solve) and DIR/glpsol.tsv, and prints a
  * summary table (markdown) on stdout. Times are wall seconds and CPU seconds:
@@ -167,6 +170,157 @@ static double median(double *v, int k)
 	return k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
 }
 
+/* ---- the physical-limit yardstick: exhaustive enumeration ---- */
+
+/* Every partition of n participants into exactly K consortia (restricted
+ * growth strings; the only pruning is that enough participants remain to open
+ * the consortia still missing, which skips no such partition), the objective
+ * kept incrementally, each checked at the leaf for the unstructured rules
+ * (size >= 2, an association and a firm in each). */
+typedef struct enumr {
+	int n, K;
+	const double *w;
+	const int *assoc, *firm; /* 0/1 per participant */
+	int grp[64], size[8], na[8], nf[8];
+	double link[64 * 8];
+	double val, best;
+	long leaves;
+} enumr;
+
+static void enum_rec(enumr *e, int i, int opened)
+{
+	int n = e->n, K = e->K;
+	if (i == n) {
+		if (opened != K)
+			return;
+		e->leaves++;
+		for (int g = 0; g < K; g++)
+			if (e->size[g] < 2 || !e->na[g] || !e->nf[g])
+				return;
+		if (e->val > e->best)
+			e->best = e->val;
+		return;
+	}
+	if (n - i < K - opened)
+		return;
+	int top = opened < K ? opened + 1 : K;
+	for (int g = 0; g < top; g++) {
+		e->grp[i] = g;
+		e->val += e->link[i * 8 + g];
+		e->size[g]++;
+		e->na[g] += e->assoc[i];
+		e->nf[g] += e->firm[i];
+		for (int j = i + 1; j < n; j++)
+			e->link[j * 8 + g] += e->w[i * n + j];
+		enum_rec(e, i + 1, g == opened ? opened + 1 : opened);
+		for (int j = i + 1; j < n; j++)
+			e->link[j * 8 + g] -= e->w[i * n + j];
+		e->size[g]--;
+		e->na[g] -= e->assoc[i];
+		e->nf[g] -= e->firm[i];
+		e->val -= e->link[i * 8 + g];
+	}
+}
+
+/* The optimum by enumeration (-inf when infeasible); *leaves partitions visited. */
+static double enumerate(const consort_session *s, int K, const double *w, long *leaves)
+{
+	enumr e;
+	memset(&e, 0, sizeof(e));
+	int n = (int)consort_session_count(s);
+	int assoc[64], firm[64];
+	for (int i = 0; i < n; i++) {
+		const char *sec = consort_session_participant(s, (size_t)i)->sector;
+		assoc[i] = strcmp(sec, "association") == 0;
+		firm[i] = strcmp(sec, "firm") == 0;
+	}
+	e.n = n;
+	e.K = K;
+	e.w = w;
+	e.assoc = assoc;
+	e.firm = firm;
+	e.best = -HUGE_VAL;
+	enum_rec(&e, 0, 0);
+	*leaves = e.leaves;
+	return e.best;
+}
+
+/* Unstructured sessions n <= 15, K = 2..5: consort, glpsol and the enumeration
+ * side by side on the same sessions. */
+static int unstructured_baseline(const char *out, int reps, double limit)
+{
+	char path[512], rules[2048];
+	snprintf(path, sizeof(path), "%s/unstructured-baseline.tsv", out);
+	FILE *tsv = fopen(path, "w");
+	if (!tsv) {
+		perror(path);
+		return 3;
+	}
+	fprintf(tsv, "n\tK\tseed\tconsort_status\tconsort_obj\tconsort_s\tconsort_cpu_s\tglpsol_solved\tglpsol_obj\t"
+		"glpsol_s\tglpsol_cpu_s\tenum_obj\tenum_s\tpartitions\n");
+	printf("\n| K | n | sessions | consort median s | consort max s | glpsol median s | glpsol proved | "
+		"enumeration median s | partitions | all three agree |\n|---|---|---|---|---|---|---|---|---|---|\n");
+	static const int ns[] = {10, 12, 15};
+	for (int K = 2; K <= 5; K++)
+		for (int ni = 0; ni < 3; ni++) {
+			int n = ns[ni], proved = 0, agree = 1;
+			double cs[16], gs[16], es[16], worst = 0;
+			long parts = 0;
+			for (int r = 0; r < reps; r++) {
+				consort_session *s = make_session(V_UNSTRUCTURED, n, K, (unsigned)(1000 * n + r), rules, sizeof(rules));
+				double *w;
+				consort_scoring_weights(&w, s, NULL);
+				consort_solve_options o;
+				consort_solve_options_init(&o);
+				o.time_limit = limit;
+				consort_proposal *p;
+				double t0 = now(), c0 = cpu(RUSAGE_SELF);
+				if (consort_solve(&p, s, &o, NULL) < 0)
+					return 3;
+				cs[r] = now() - t0;
+				double ccpu = cpu(RUSAGE_SELF) - c0;
+				worst = fmax(worst, cs[r]);
+				consort_status st = consort_proposal_status(p);
+				double cobj = consort_proposal_objective(p);
+				char data[600];
+				snprintf(data, sizeof(data), "%s/glpsol-tmp.dat", out);
+				write_glpsol_data(data, s, "unstructured", K, w);
+				double gobj, gcpu;
+				int solved;
+				gs[r] = run_glpsol("bench/glpsol/workshop.mod", data, limit, &gobj, &solved, &gcpu);
+				remove(data);
+				proved += solved;
+				long leaves = 0;
+				t0 = now();
+				double eobj = enumerate(s, K, w, &leaves);
+				es[r] = now() - t0;
+				parts = leaves;
+				/* infeasible: consort proves it, the enumeration finds nothing */
+				int ok = st == CONSORT_STATUS_INFEASIBLE ? eobj == -HUGE_VAL
+					: (st == CONSORT_STATUS_OPTIMAL && fabs(cobj - eobj) < 1e-6);
+				if (solved && fabs(gobj - eobj) > 1e-6)
+					ok = 0;
+				if (!ok) {
+					agree = 0;
+					fprintf(stderr, "MISMATCH unstructured n=%d K=%d seed %d: consort %s %g, glpsol %s %g, "
+						"enumeration %g\n", n, K, r, consort_status_name(st), cobj, solved ? "proved" : "not proved",
+						gobj, eobj);
+				}
+				fprintf(tsv, "%d\t%d\t%d\t%s\t%.6g\t%.6f\t%.6f\t%d\t%.6g\t%.6f\t%.6f\t%.6g\t%.6f\t%ld\n", n, K, r,
+					consort_status_name(st), cobj, cs[r], ccpu, solved, gobj, gs[r], gcpu, eobj, es[r], leaves);
+				fflush(tsv);
+				free(w);
+				consort_proposal_free(p);
+				consort_session_free(s);
+			}
+			printf("| %d | %d | %d | %.4f | %.4f | %.2f | %d/%d | %.3f | %ld | %s |\n", K, n, reps, median(cs, reps),
+				worst, median(gs, reps), proved, reps, median(es, reps), parts, agree ? "yes" : "NO");
+			fflush(stdout);
+		}
+	fclose(tsv);
+	return 0;
+}
+
 typedef struct series {
 	variant v;
 	int K;
@@ -179,6 +333,7 @@ int main(int argc, char **argv)
 	int quick = 0, glpsol = 1, sessions = 1;
 	const char *only = NULL;
 	const char *out = "bench/results";
+	int ubase = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			quick = 1;
@@ -186,17 +341,21 @@ int main(int argc, char **argv)
 			glpsol = 0;
 		else if (strcmp(argv[i], "--glpsol-only") == 0)
 			sessions = 0;
+		else if (strcmp(argv[i], "--unstructured-baseline") == 0)
+			ubase = 1;
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
 		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			out = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_workshop [--quick] [--no-glpsol | --glpsol-only] [--only VARIANT] [--out DIR]\n");
+			fprintf(stderr, "usage: bench_workshop [--quick] [--no-glpsol | --glpsol-only | --unstructured-baseline] [--only VARIANT] [--out DIR]\n");
 			return 2;
 		}
 	}
 	int reps = quick ? 3 : 10;
 	double limit = 60;
+	if (ubase)
+		return unstructured_baseline(out, quick ? 2 : 5, limit);
 	static const int small[] = {10, 12, 15, 18, 20};
 	static const int large[] = {25, 30, 40, 50, 60};
 	static const int unstructured[] = {10, 12, 15, 18, 20, 24, 30};
