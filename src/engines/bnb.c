@@ -43,7 +43,8 @@ typedef struct search {
 	const consort__problem *p;
 	int n, G;          /* participants, consortium slots */
 	int labeled;       /* lots: slot g is lot g */
-	int relaxed;       /* a doll: no rules but G slots and outside_ok */
+	int relaxed;       /* a doll: no rules but G slots of at most rmax, and outside_ok */
+	int rmax;          /* largest size any consortium may have */
 	int outside_ok;    /* !everyone */
 	int nsec, nserv;
 
@@ -73,6 +74,10 @@ typedef struct search {
 
 	int *def, *capsec, *lack; /* scratch: nsec, nsec, nserv */
 	double *bg, *cost; /* n scratch: best gains, costs of a move */
+	double *bg2;       /* n scratch: second best gains (another place than bbest) */
+	int *bbest;        /* n scratch: the opened slot of the best gain, -1 when none */
+	double *tops;      /* size caps: n*(n+1)*(n+1), tops[(j*(n+1)+d)*(n+1)+k] = the sum of the
+	                    * k largest positive w(j, l) over l >= d, l != j (NULL: no cap) */
 	int *fj;           /* n scratch: forced_slot of each unplaced depth at this node */
 	uint64_t *am;      /* n scratch: the opened slots each unplaced depth may still join */
 	uint64_t *secfull; /* nsec scratch: slots full of a sector */
@@ -90,6 +95,8 @@ typedef struct search {
 	long nodes;
 	double t0, deadline, next_report;
 	int stopped;
+	long node_cap;     /* a doll's node budget (0: none) */
+	int aborted;       /* that budget ran out */
 	const consort__bnb_options *o;
 	double report_bound;
 } search;
@@ -209,7 +216,7 @@ static double best_gain(const search *s, int j, int d)
 	if (s->relaxed) {
 		double b = (s->opened < s->G || s->outside_ok || s->pin[j] == -1) ? 0 : -HUGE_VAL;
 		for (int g = 0; g < s->opened; g++)
-			if (lj[g] > b)
+			if (lj[g] > b && s->size[g] < s->rmax)
 				b = lj[g];
 		return b;
 	}
@@ -385,6 +392,40 @@ static double fill_cost(search *s, int d, int g, int need)
 	return cost;
 }
 
+/* Consortia that more unplaced participants take as their best place than
+ * they have room for: at least the excess must go to their second best
+ * (bg2), the cheapest of them first. Participants count in the one consortium
+ * of their best gain, so the consortia's costs add up. HUGE_VAL when the
+ * excess cannot move (pinned or forced there). */
+static double overflow_cost(search *s, int d, int top)
+{
+	double total = 0;
+	for (int g = 0; g < top; g++) {
+		int room = s->gc[g]->size_max - s->size[g], m = 0;
+		for (int j = d; j < s->n; j++)
+			if (s->bbest[j] == g)
+				s->cost[m++] = s->bg2[j] == -HUGE_VAL ? HUGE_VAL : s->bg[j] - s->bg2[j];
+		if (m > room) {
+			double c = sum_smallest(s->cost, m, m - room);
+			if (c == HUGE_VAL)
+				return HUGE_VAL;
+			total += c;
+		}
+	}
+	return total;
+}
+
+/* A doll: whether the consortia can still take everyone who must be placed. */
+static int relaxed_reachable(const search *s, int d)
+{
+	if (s->outside_ok)
+		return 1;
+	long cap = (long)(s->G - s->opened) * s->rmax;
+	for (int g = 0; g < s->opened; g++)
+		cap += s->rmax - s->size[g];
+	return cap >= s->n - d - s->remout[d];
+}
+
 /* The bound of every completion of the current node (depths < d placed). */
 /* Stops early, with a value <= stop, once the bound falls to stop. */
 static double node_bound(search *s, int d, double stop)
@@ -393,7 +434,7 @@ static double node_bound(search *s, int d, double stop)
 	if (s->relaxed) {
 		for (int j = d; j < s->n; j++)
 			b += best_gain(s, j, d);
-		return b;
+		return b; /* -inf when someone has nowhere to go */
 	}
 	if (b == -HUGE_VAL)
 		return b;
@@ -409,6 +450,7 @@ static double node_bound(search *s, int d, double stop)
 				s->secfull[t] |= (uint64_t)1 << g;
 	}
 	int newslot = !s->labeled && s->opened < s->G;
+	double b2 = s->tops ? s->val : HUGE_VAL; /* the bound with room (tops) */
 	for (int j = d; j < s->n; j++) {
 		int f = forced_slot(s, j, d);
 		s->fj[j] = f;
@@ -420,7 +462,8 @@ static double node_bound(search *s, int d, double stop)
 		}
 		s->am[j] = am;
 		const double *lj = s->link + (size_t)j * s->G;
-		double g;
+		double g, g2 = -HUGE_VAL;
+		int at = -1;
 		if (f == OUT) {
 			g = 0;
 		} else if (f == -2) {
@@ -429,44 +472,91 @@ static double node_bound(search *s, int d, double stop)
 			if (!((am >> f) & 1))
 				return -HUGE_VAL;
 			g = lj[f];
+			at = f;
 		} else {
 			g = (s->outside_ok && !s->must[j]) || newslot ? 0 : -HUGE_VAL;
 			for (uint64_t r = am; r; r &= r - 1) {
 				int k = __builtin_ctzll(r);
-				if (lj[k] > g)
+				if (lj[k] > g) {
+					g2 = g;
 					g = lj[k];
+					at = k;
+				} else if (lj[k] > g2) {
+					g2 = lj[k];
+				}
 			}
 			if (g == -HUGE_VAL)
 				return -HUGE_VAL;
 		}
 		s->bg[j] = g;
+		s->bg2[j] = g2;
+		s->bbest[j] = at;
 		b += g;
+		if (s->tops) {
+			/* j's share: its gain towards the placed of its consortium plus
+			 * half of its best weights to as many unplaced as there is room */
+			const double *tj = s->tops + ((size_t)j * (s->n + 1) + d) * (s->n + 1);
+			double h = -HUGE_VAL;
+			if (f == OUT)
+				h = 0;
+			else if (f >= 0)
+				h = lj[f] + tj[s->gc[f]->size_max - s->size[f] - 1] / 2;
+			else {
+				if (s->outside_ok && !s->must[j])
+					h = 0;
+				if (newslot)
+					h = fmax(h, tj[s->p->global.size_max - 1] / 2);
+				for (uint64_t r = am; r; r &= r - 1) {
+					int k = __builtin_ctzll(r);
+					double v = lj[k] + tj[s->gc[k]->size_max - s->size[k] - 1] / 2;
+					if (v > h)
+						h = v;
+				}
+			}
+			b2 += h;
+		}
 	}
+	if (b2 <= stop)
+		return b2;
 	if (b <= stop)
 		return b;
+	/* Two lower bounds on what the unplaced lose against their best places:
+	 * filling the minimums, and leaving consortia that more of them want
+	 * than have room. They may count the same participant, so the larger. */
+	double fill = 0;
 	for (int g = 0; g < top; g++) {
 		double c = fill_cost(s, d, g, 0);
 		if (c == HUGE_VAL)
 			return -HUGE_VAL;
-		b -= c;
-		if (b <= stop)
-			return b;
+		fill += c;
+		if (b - fill <= stop)
+			return b - fill;
 	}
 	if (!s->labeled && s->p->kmin > s->opened) {
 		double c = fill_cost(s, d, -1, s->p->kmin - s->opened);
 		if (c == HUGE_VAL)
 			return -HUGE_VAL;
-		b -= c;
+		fill += c;
+		if (b - fill <= stop)
+			return b - fill;
 	}
-	return b;
+	double over = overflow_cost(s, d, top);
+	if (over == HUGE_VAL)
+		return -HUGE_VAL;
+	b -= over > fill ? over : fill;
+	return b < b2 ? b : b2;
 }
 
 /* ---- the search ---- */
 
 static int time_up(search *s)
 {
-	if (s->stopped)
+	if (s->stopped || s->aborted)
 		return 1;
+	if (s->node_cap && --s->node_cap == 0) {
+		s->aborted = 1;
+		return 1;
+	}
 	if (++s->nodes % CHECK_EVERY)
 		return 0;
 	double t = now();
@@ -502,7 +592,8 @@ static int candidates(search *s, int d, int *opt, double *optv)
 	const double *ld = s->link + (size_t)d * s->G;
 	if (s->relaxed) {
 		for (int g = 0; g < s->opened; g++)
-			opt[m] = g, optv[m++] = ld[g];
+			if (s->size[g] < s->rmax)
+				opt[m] = g, optv[m++] = ld[g];
 		if (s->opened < s->G)
 			opt[m] = s->opened, optv[m++] = 0;
 		if (s->outside_ok || s->pin[d] == -1)
@@ -566,9 +657,9 @@ static void dfs(search *s, int d)
 	int *opt = s->opt + (size_t)d * (s->G + 1);
 	double *optv = s->optv + (size_t)d * (s->G + 1);
 	int m = candidates(s, d, opt, optv);
-	for (int a = 0; a < m && !s->stopped; a++) {
+	for (int a = 0; a < m && !s->stopped && !s->aborted; a++) {
 		place(s, d, opt[a]);
-		if (!time_up(s) && (s->relaxed || (counts_reachable(s, d + 1) && fits_reachable(s, d + 1))) &&
+		if (!time_up(s) && (s->relaxed ? relaxed_reachable(s, d + 1) : (counts_reachable(s, d + 1) && fits_reachable(s, d + 1))) &&
 		    node_bound(s, d + 1, s->inc + s->eps) > s->inc + s->eps)
 			dfs(s, d + 1);
 		unplace(s, d);
@@ -627,7 +718,7 @@ static void search_free(search *s)
 	free(s->tog), free(s->togs), free(s->apt), free(s->apts);
 	free(s->remsec), free(s->remoff), free(s->remmust);
 	free(s->grp), free(s->size), free(s->cnt), free(s->cov), free(s->link);
-	free(s->def), free(s->capsec), free(s->lack), free(s->bg), free(s->cost), free(s->fj), free(s->am), free(s->secfull), free(s->opt), free(s->optv);
+	free(s->def), free(s->capsec), free(s->lack), free(s->bg), free(s->cost), free(s->bg2), free(s->bbest), free(s->tops), free(s->fj), free(s->am), free(s->secfull), free(s->opt), free(s->optv);
 	free(s->doll), free(s->bests), free(s->best), free(s->assign);
 }
 
@@ -654,7 +745,7 @@ static int search_init(search *s, const consort__problem *p, const consort__bnb_
 	    !ALLOC(s->remmust, n + 1) || !ALLOC(s->grp, n) || !ALLOC(s->size, G) ||
 	    !ALLOC(s->cnt, G * nsec) || !ALLOC(s->cov, G * nserv) || !ALLOC(s->link, n * G) ||
 	    !ALLOC(s->def, nsec) || !ALLOC(s->capsec, nsec) || !ALLOC(s->lack, nserv) ||
-	    !ALLOC(s->bg, n) || !ALLOC(s->cost, n) || !ALLOC(s->fj, n) || !ALLOC(s->am, n) ||
+	    !ALLOC(s->bg, n) || !ALLOC(s->cost, n) || !ALLOC(s->bg2, n) || !ALLOC(s->bbest, n) || !ALLOC(s->fj, n) || !ALLOC(s->am, n) ||
 	    !ALLOC(s->secfull, nsec) ||
 	    !ALLOC(s->opt, (n + 1) * (G + 1)) || !ALLOC(s->optv, (n + 1) * (G + 1)) ||
 	    !ALLOC(s->doll, n + 1) || !ALLOC(s->bests, n) || !ALLOC(s->best, n) || !ALLOC(s->assign, n))
@@ -751,25 +842,30 @@ static void clear_state(search *s)
 	memset(s->link, 0, (size_t)(s->n * s->G) * sizeof(double));
 }
 
-/* The doll values: doll[d] = the optimum among depths d..n-1 alone, the
- * rules relaxed but that there are at most G consortia (and nobody outside
- * when everyone is placed, but the pinned outside), plus eps so that a pruned
- * tie can never leave it below a bound. Found from the last depth back to the
- * first; each search starts from the previous optimum with depth d added
- * where it gains most, and proves it (or finds better) at once on most
- * suffixes. */
-static void dolls(search *s)
+/* The doll values: doll[d] bounds the optimum among depths d..n-1 alone,
+ * the rules relaxed but that there are at most G consortia of at most rmax
+ * members (and nobody outside when everyone is placed, but the pinned
+ * outside): -inf when there is no such solution; the optimum plus eps, so
+ * that a pruned tie can never leave it below a bound. Found from the last
+ * depth back to the first; each search starts from the previous optimum with
+ * depth d added where it gains most, and proves it (or finds better) at once
+ * on most suffixes. A pass with a size cap keeps a doll only when its search
+ * ends within `budget` nodes (0: no budget), and stops at the first that
+ * does not: the suffixes only grow harder. */
+static void doll_pass(search *s, int rmax, long budget)
 {
 	int n = s->n, G = s->G;
 	int *main_best = s->best;
 	double prev = 0; /* exact value of the previous doll's best */
 	s->relaxed = 1;
+	s->rmax = rmax;
 	s->best = s->bests;
 	s->doll[n] = 0;
 	for (int d = n - 1; d >= 0 && !s->stopped; d--) {
 		s->d0 = d;
 		clear_state(s);
 		double gain[CONSORT_BNB_MAX_N + 1];
+		int sizes[CONSORT_BNB_MAX_N + 1] = {0};
 		int k = 0;
 		for (int g = 0; g <= G; g++)
 			gain[g] = 0;
@@ -777,6 +873,7 @@ static void dolls(search *s)
 			int g = s->best[j];
 			if (g >= 0) {
 				gain[g] += s->W[d * n + j];
+				sizes[g]++;
 				if (g + 1 > k)
 					k = g + 1;
 			}
@@ -788,19 +885,104 @@ static void dolls(search *s)
 			pv = 0;
 		}
 		for (int g = 0; g < k; g++)
-			if (gain[g] > pv)
+			if (gain[g] > pv && sizes[g] < rmax)
 				pv = gain[g], pick = g;
-		s->best[d] = pick;
-		s->has_inc = 1;
-		s->inc = prev + pv;
+		s->has_inc = 0;
+		s->inc = -HUGE_VAL;
+		if (pick != -2 && prev > -HUGE_VAL) {
+			s->best[d] = pick;
+			s->has_inc = 1;
+			s->inc = prev + pv;
+		}
+		s->node_cap = budget;
+		s->aborted = 0;
 		dfs(s, d);
-		if (s->stopped)
+		s->node_cap = 0;
+		if (s->stopped || s->aborted)
 			break;
-		prev = s->inc;
-		s->doll[d] = s->inc + s->eps;
+		prev = s->has_inc ? s->inc : -HUGE_VAL;
+		double v = s->has_inc ? s->inc + s->eps : -HUGE_VAL;
+		if (v < s->doll[d])
+			s->doll[d] = v;
 	}
+	s->aborted = 0;
 	s->best = main_best;
 	s->relaxed = 0;
+}
+
+/* Budget of each capped doll: the capped suffix problems are as hard as
+ * balanced partitioning; their bounds are worth a few nodes each. */
+#define DOLL_BUDGET 20000L
+
+/* The table behind the bound with room (see search.tops); left NULL (that
+ * bound unused) when out of memory. */
+static void build_tops(search *s)
+{
+	int n = s->n, n1 = n + 1;
+	s->tops = calloc((size_t)n * n1 * n1, sizeof(double));
+	if (!s->tops)
+		return;
+	double *v = s->cost;
+	for (int j = 0; j < n; j++)
+		for (int d = 0; d <= n; d++) {
+			int m = 0;
+			for (int l = d; l < n; l++)
+				if (l != j && s->W[j * n + l] > 0)
+					v[m++] = -s->W[j * n + l];
+			double *t = s->tops + ((size_t)j * n1 + d) * n1;
+			double sum = 0;
+			t[0] = 0;
+			for (int k = 1; k <= n; k++) {
+				if (k <= m) {
+					/* the k-th largest: a selection step (m <= 64) */
+					int lo = k - 1;
+					for (int b = k; b < m; b++)
+						if (v[b] < v[lo])
+							lo = b;
+					double x = v[k - 1];
+					v[k - 1] = v[lo];
+					v[lo] = x;
+					sum -= v[k - 1];
+				}
+				t[k] = sum;
+			}
+		}
+}
+
+static void dolls(search *s)
+{
+	int n = s->n;
+	for (int d = 0; d <= n; d++)
+		s->doll[d] = HUGE_VAL;
+	doll_pass(s, n, 0);
+	int cap = 0;
+	for (int g = 0; g < s->G; g++)
+		if (s->gc[g]->size_max > cap)
+			cap = s->gc[g]->size_max;
+	if (cap < n && !s->stopped) {
+		build_tops(s);
+		doll_pass(s, cap, DOLL_BUDGET);
+		/* Where the capped search gave up: in any consortium of at most cap
+		 * members, j has at most cap - 1 partners, so the pairs among depths
+		 * d..n-1 sum to at most half of every j's cap - 1 best positive weights
+		 * to the others. */
+		double *v = s->cost;
+		for (int d = 0; d < n; d++) {
+			double star = 0;
+			for (int j = d; j < n; j++) {
+				int m = 0;
+				for (int l = d; l < n; l++)
+					if (l != j && s->W[j * n + l] > 0)
+						v[m++] = -s->W[j * n + l];
+				double top = sum_smallest(v, m, m < cap - 1 ? m : cap - 1);
+				star -= top;
+			}
+			star = star / 2 + s->eps;
+			if (star < s->doll[d])
+				s->doll[d] = star;
+		}
+	}
+	s->rmax = cap; /* the cap holds in the main search too (its masks check it) */
 }
 
 int consort__bnb_solve(consort__bnb_result *res, const consort__problem *p,
