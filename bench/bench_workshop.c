@@ -162,7 +162,7 @@ static double run_glpsol(const char *model, const char *data, double limit, doub
 			*objective = v;
 		if (strstr(line, "INTEGER OPTIMAL SOLUTION FOUND"))
 			*solved = 1;
-		if (strstr(line, "PROBLEM HAS NO PRIMAL FEASIBLE SOLUTION") ||
+		if (strstr(line, "PROBLEM HAS NO PRIMAL FEASIBLE SOLUTION") || strstr(line, "LP HAS NO PRIMAL FEASIBLE SOLUTION") ||
 		    strstr(line, "PROBLEM HAS NO INTEGER FEASIBLE SOLUTION"))
 			*solved = 2; /* proved infeasible */
 	}

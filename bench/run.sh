@@ -216,6 +216,28 @@ if [ -f "$res/scale.tsv" ]; then
 	md "$res/scale-summary.tsv" >"$res/scale-summary.md"
 fi
 
+# Unstructured series (issue 8): median and max seconds per rules, K and n (all sessions of a row),
+# and the baseline's glpsol and enumeration medians, for bench/plot-unstructured.gp.
+if [ -f "$res/workshop.tsv" ]; then
+	awk -F'\t' -v OFS='\t' '
+	function med(key, a, m, i, j, t) {
+		m = cnt[key]; for (i = 1; i <= m; i++) a[i] = v[key, i]
+		for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+	}
+	NR > 1 && $1 ~ /^unstructured/ {
+		key = $1 SUBSEP $3 SUBSEP $2
+		if (!(key in cnt)) order[++no] = key
+		v[key, ++cnt[key]] = $8; if ($8 > mx[key]) mx[key] = $8
+		if ($5 == "optimal" || $5 == "infeasible") pr[key]++
+	}
+	END {
+		print "rules", "K", "n", "sessions", "proved", "median_s", "max_s"
+		for (k = 1; k <= no; k++) { split(order[k], f, SUBSEP)
+			printf "%s\t%s\t%s\t%d\t%d\t%.6f\t%.6f\n", f[1], f[2], f[3], cnt[order[k]], pr[order[k]], med(order[k]), mx[order[k]] }
+	}' "$res/workshop.tsv" >"$res/unstructured-summary.tsv"
+fi
+
 if want plot; then
 	if ! command -v gnuplot >/dev/null 2>&1; then
 		echo "run.sh: installing gnuplot-nox" >&2
@@ -227,6 +249,7 @@ if want plot; then
 	fi
 	[ -f "$res/literature-summary.tsv" ] && gnuplot -e "res='$res'" bench/plot-literature.gp
 	[ -f "$res/scale-summary.tsv" ] && gnuplot -e "res='$res'" bench/plot-scale.gp
+	[ -f "$res/unstructured-summary.tsv" ] && gnuplot -e "res='$res'" bench/plot-unstructured.gp
 fi
 if want workshop || want literature || want scale; then
 	note "done"
