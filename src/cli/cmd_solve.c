@@ -147,23 +147,6 @@ static const struct option long_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("consort: solve: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see 'consort help solve')\n", stderr);
-	return CLI_EXIT_USAGE;
-}
-
 static int parse_args(solve_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof(*a));
@@ -174,7 +157,7 @@ static int parse_args(solve_args *a, int argc, char **argv)
 	a->differ = 1;
 	a->whatif = calloc((size_t)argc + 1, sizeof(*a->whatif));
 	if (!a->whatif)
-		return usage_error("out of memory");
+		return cli_solve_usage("out of memory");
 	cli_advice_prescan(&a->adv, argc, argv);
 	optind = 1;
 	opterr = 0;
@@ -188,11 +171,11 @@ static int parse_args(solve_args *a, int argc, char **argv)
 			if (strcmp(optarg, "json") == 0)
 				a->json = 1;
 			else if (strcmp(optarg, "text") != 0)
-				return usage_error("--format must be text or json, not '%s'", optarg);
+				return cli_solve_usage("--format must be text or json, not '%s'", optarg);
 			break;
 		case OPT_TIME:
 			if (cli_parse_seconds(optarg, &a->time_limit) != 0)
-				return usage_error("--time-limit: '%s' is not a number of seconds", optarg);
+				return cli_solve_usage("--time-limit: '%s' is not a number of seconds", optarg);
 			break;
 		case OPT_ENGINE:
 			if (strcmp(optarg, "auto") == 0)
@@ -202,13 +185,13 @@ static int parse_args(solve_args *a, int argc, char **argv)
 			else if (strcmp(optarg, "heuristic") == 0)
 				a->engine = CONSORT_ENGINE_HEURISTIC;
 			else
-				return usage_error("--engine must be auto, exact or heuristic, not '%s'", optarg);
+				return cli_solve_usage("--engine must be auto, exact or heuristic, not '%s'", optarg);
 			break;
 		case OPT_SEED: {
 			char *end;
 			a->seed = strtoul(optarg, &end, 10);
 			if (end == optarg || *end || optarg[0] == '-')
-				return usage_error("--seed: '%s' is not a non-negative integer", optarg);
+				return cli_solve_usage("--seed: '%s' is not a non-negative integer", optarg);
 			break;
 		}
 		case OPT_NOEXPLAIN: a->explain = 0; break;
@@ -222,7 +205,7 @@ static int parse_args(solve_args *a, int argc, char **argv)
 			else if (strcmp(optarg, "mdgp") == 0)
 				a->input = CONSORT_BENCH_MDGP;
 			else
-				return usage_error("--input-format must be session, cplib, mdgp or auto, not '%s'", optarg);
+				return cli_solve_usage("--input-format must be session, cplib, mdgp or auto, not '%s'", optarg);
 			break;
 		case OPT_RULES: a->rules = optarg; break;
 		case OPT_CONSORTIA: a->consortia = optarg; break;
@@ -249,7 +232,7 @@ static int parse_args(solve_args *a, int argc, char **argv)
 		case OPT_MINFIT: a->min_fit = optarg; break;
 		case OPT_OBJECTIVE:
 			if (strcmp(optarg, "total") != 0 && strcmp(optarg, "maxmin") != 0)
-				return usage_error("--objective must be total or maxmin, not '%s'", optarg);
+				return cli_solve_usage("--objective must be total or maxmin, not '%s'", optarg);
 			a->objective = optarg;
 			break;
 		case OPT_ALTERNATIVES:
@@ -258,19 +241,19 @@ static int parse_args(solve_args *a, int argc, char **argv)
 			long v = strtol(optarg, &end, 10);
 			int lo = c == OPT_DIFFER ? 1 : 0;
 			if (end == optarg || *end || v < lo || v > 1000)
-				return usage_error("%s: '%s' is not a whole number in %d..1000",
+				return cli_solve_usage("%s: '%s' is not a whole number in %d..1000",
 					c == OPT_DIFFER ? "--differ" : "--alternatives", optarg, lo);
 			*(c == OPT_DIFFER ? &a->differ : &a->alternatives) = (int)v;
 			break;
 		}
-		case ':': return usage_error("%s needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':': return cli_solve_usage("%s needs a value", argv[optind - 1]);
+		default: return cli_solve_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind == argc - 2 && cli_advice_positional(&a->adv, 2, argv + optind, &a->session) == 0)
 		return 0;
 	if (optind != argc - 1)
-		return usage_error("%s", optind >= argc ? "expected a SESSION.json" : "expected exactly one SESSION.json");
+		return cli_solve_usage("%s", optind >= argc ? "expected a SESSION.json" : "expected exactly one SESSION.json");
 	a->session = argv[optind];
 	return 0;
 }
@@ -307,12 +290,12 @@ static int apply_whatif(consort_session *s, int opt, const char *value)
 	switch (opt) {
 	case OPT_LOCK:
 		if (split_two(value, '=', x, y, sizeof(x)) != 0)
-			return usage_error("--lock: '%s' is not ID=ID2", value);
+			return cli_solve_usage("--lock: '%s' is not ID=ID2", value);
 		rc = consort_session_add_together(s, x, y, &err);
 		break;
 	case OPT_APART:
 		if (split_two(value, ',', x, y, sizeof(x)) != 0)
-			return usage_error("--apart: '%s' is not ID,ID2", value);
+			return cli_solve_usage("--apart: '%s' is not ID,ID2", value);
 		rc = consort_session_add_apart(s, x, y, &err);
 		break;
 	case OPT_DROP:
@@ -320,7 +303,7 @@ static int apply_whatif(consort_session *s, int opt, const char *value)
 		break;
 	case OPT_FIX:
 		if (split_two(value, '=', x, y, sizeof(x)) != 0)
-			return usage_error("--fix: '%s' is not ID=LOT, ID=of:ID2 or ID=outside", value);
+			return cli_solve_usage("--fix: '%s' is not ID=LOT, ID=of:ID2 or ID=outside", value);
 		if (strncmp(y, "of:", 3) == 0)
 			rc = consort_session_add_together(s, x, y + 3, &err);
 		else
@@ -329,7 +312,7 @@ static int apply_whatif(consort_session *s, int opt, const char *value)
 	}
 	if (rc < 0) {
 		static const char *const names[] = {"--lock", "--apart", "--drop", "--fix"};
-		return usage_error("%s %s: %s", names[opt - OPT_LOCK], value, err.message);
+		return cli_solve_usage("%s %s: %s", names[opt - OPT_LOCK], value, err.message);
 	}
 	return CLI_EXIT_OK;
 }
@@ -344,7 +327,7 @@ static int apply_whatifs(consort_session *s, const solve_args *a)
 	if (a->min_fit) {
 		double x;
 		if (parse_number(a->min_fit, &x) != 0)
-			return usage_error("--min-fit: '%s' is not a number", a->min_fit);
+			return cli_solve_usage("--min-fit: '%s' is not a number", a->min_fit);
 		consort_session_set_min_fit(s, x, NULL);
 	}
 	if (a->objective)
@@ -365,14 +348,14 @@ static int apply_overrides(consort_session *s, const solve_args *a)
 		if (strcmp(a->consortia, "free") == 0)
 			consort_session_clear_consortia(s);
 		else if (cli_parse_range(a->consortia, &min, &max) != 0)
-			return usage_error("--consortia: '%s' is not K, MIN..MAX or free", a->consortia);
+			return cli_solve_usage("--consortia: '%s' is not K, MIN..MAX or free", a->consortia);
 		else if (consort_session_set_consortia(s, min, max, &err) < 0)
 			return cli_fail(&err);
 	}
 	if (a->size) {
 		int min, max;
 		if (cli_parse_range(a->size, &min, &max) != 0)
-			return usage_error("--size: '%s' is not MIN..MAX", a->size);
+			return cli_solve_usage("--size: '%s' is not MIN..MAX", a->size);
 		if (consort_session_set_size(s, min, max, &err) < 0)
 			return cli_fail(&err);
 	}
@@ -382,7 +365,7 @@ static int apply_overrides(consort_session *s, const solve_args *a)
 		else if (strcmp(a->everyone, "no") == 0 || strcmp(a->everyone, "false") == 0)
 			consort_session_set_everyone(s, 0);
 		else
-			return usage_error("--everyone must be yes or no, not '%s'", a->everyone);
+			return cli_solve_usage("--everyone must be yes or no, not '%s'", a->everyone);
 	}
 	if (a->combine || a->neutral || a->unmet || a->normalize) {
 		consort_scoring sc = consort_session_scoring(s);
@@ -392,7 +375,7 @@ static int apply_overrides(consort_session *s, const solve_args *a)
 			else if (strcmp(a->combine, "min") == 0)
 				sc.combine = CONSORT_COMBINE_MIN;
 			else
-				return usage_error("--combine must be mean or min, not '%s'", a->combine);
+				return cli_solve_usage("--combine must be mean or min, not '%s'", a->combine);
 		}
 		if (a->normalize) {
 			if (strcmp(a->normalize, "none") == 0)
@@ -400,18 +383,18 @@ static int apply_overrides(consort_session *s, const solve_args *a)
 			else if (strcmp(a->normalize, "rater") == 0)
 				sc.normalize = CONSORT_NORMALIZE_RATER;
 			else
-				return usage_error("--normalize must be none or rater, not '%s'", a->normalize);
+				return cli_solve_usage("--normalize must be none or rater, not '%s'", a->normalize);
 		}
 		if (a->neutral) {
 			double old_neutral = sc.neutral;
 			if (parse_number(a->neutral, &sc.neutral) != 0)
-				return usage_error("--neutral: '%s' is not a number", a->neutral);
+				return cli_solve_usage("--neutral: '%s' is not a number", a->neutral);
 			/* unmet follows neutral unless it was given */
 			if (!a->unmet && sc.unmet == old_neutral)
 				sc.unmet = sc.neutral;
 		}
 		if (a->unmet && parse_number(a->unmet, &sc.unmet) != 0)
-			return usage_error("--unmet: '%s' is not a number", a->unmet);
+			return cli_solve_usage("--unmet: '%s' is not a number", a->unmet);
 		if (consort_session_set_scoring(s, &sc, &err) < 0)
 			return cli_fail(&err);
 	}

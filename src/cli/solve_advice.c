@@ -29,12 +29,7 @@ void cli_advice_help(FILE *out)
 		"  --progress             \"sample i/N\" on stderr even when it is not a terminal\n");
 }
 
-static int bad(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
-static int bad(const char *fmt, ...)
+int cli_solve_usage(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("consort: solve: ", stderr);
@@ -56,28 +51,28 @@ int cli_advice_option(cli_advice_args *a, int opt, const char *value)
 	case CLI_OPT_COMPARE: a->compare = value; return 0;
 	case CLI_OPT_CONFIDENCE:
 		if (cli_parse_count(value, 1, 100000, &count) != 0)
-			return bad("--confidence: '%s' is not a number of samples 1..100000", value);
+			return cli_solve_usage("--confidence: '%s' is not a number of samples 1..100000", value);
 		a->samples = (size_t)count;
 		return 0;
 	case CLI_OPT_CONFIDENCE_SEED: {
 		char *end;
 		a->seed = strtoul(value, &end, 10);
 		if (end == value || *end || value[0] == '-')
-			return bad("--confidence-seed: '%s' is not a non-negative integer", value);
+			return cli_solve_usage("--confidence-seed: '%s' is not a non-negative integer", value);
 		a->has_seed = 1;
 		return 0;
 	}
 	case CLI_OPT_CONFIDENCE_TIME:
 		if (cli_parse_seconds(value, &a->sample_time) != 0 || a->sample_time <= 0)
-			return bad("--confidence-time: '%s' is not a positive number of seconds", value);
+			return cli_solve_usage("--confidence-time: '%s' is not a positive number of seconds", value);
 		return 0;
 	case CLI_OPT_THREADS:
 		if (cli_parse_count(value, 1, 256, &a->threads) != 0)
-			return bad("--threads: '%s' is not a number of threads 1..256", value);
+			return cli_solve_usage("--threads: '%s' is not a number of threads 1..256", value);
 		return 0;
 	case CLI_OPT_PROGRESS: a->progress = 1; return 0;
 	}
-	return bad("unknown option code %d", opt);
+	return cli_solve_usage("unknown option code %d", opt);
 }
 
 /* "--why ID": the word after a bare --why is its ID when it is not the session. */
@@ -129,7 +124,7 @@ int cli_advice_render(char **text, const consort_proposal *p, const consort_sess
 			long i = consort_session_find(s, a->why_id);
 			if (i < 0) {
 				consort_advice_free(adv);
-				return bad("--why: '%s' is not a participant of the session", a->why_id);
+				return cli_solve_usage("--why: '%s' is not a participant of the session", a->why_id);
 			}
 			consort_advice_why_only(adv, i);
 		}

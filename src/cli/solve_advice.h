@@ -30,6 +30,13 @@ typedef struct cli_advice_args {
 	int threads, progress;
 } cli_advice_args;
 
+/* "consort: solve: MESSAGE (see 'consort help solve')" on stderr; returns CLI_EXIT_USAGE. */
+int cli_solve_usage(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
 void cli_advice_help(FILE *out);
 /* One option (opt is a CLI_OPT_ code); 0 or an exit code after a message. */
 int cli_advice_option(cli_advice_args *a, int opt, const char *value);

@@ -208,34 +208,16 @@ static int slot_open_to(const search *s, int j, int g, int d)
 	return 1;
 }
 
-/* The best gain of unplaced depth j given depths < d placed; -HUGE_VAL when
- * it has nowhere to go. */
-static double best_gain(const search *s, int j, int d)
+/* A doll: the best gain of unplaced depth j towards the placed; -HUGE_VAL
+ * when it has nowhere to go. (The main search computes its gains with the
+ * rules in node_bound.) */
+static double relaxed_gain(const search *s, int j)
 {
 	const double *lj = s->link + (size_t)j * s->G;
-	if (s->relaxed) {
-		double b = (s->opened < s->G || s->outside_ok || s->pin[j] == -1) ? 0 : -HUGE_VAL;
-		for (int g = 0; g < s->opened; g++)
-			if (lj[g] > b && s->size[g] < s->rmax)
-				b = lj[g];
-		return b;
-	}
-	int f = forced_slot(s, j, d);
-	if (f == OUT)
-		return 0;
-	if (f == -2)
-		return -HUGE_VAL;
-	if (f >= 0)
-		return slot_open_to(s, j, f, d) ? lj[f] : -HUGE_VAL;
-	double b = -HUGE_VAL;
-	if (s->outside_ok && !s->must[j])
-		b = 0;
-	int top = s->labeled ? s->G : s->opened;
-	for (int g = 0; g < top; g++)
-		if (lj[g] > b && slot_open_to(s, j, g, d))
+	double b = (s->opened < s->G || s->outside_ok || s->pin[j] == -1) ? 0 : -HUGE_VAL;
+	for (int g = 0; g < s->opened; g++)
+		if (lj[g] > b && s->size[g] < s->rmax)
 			b = lj[g];
-	if (!s->labeled && s->opened < s->G && b < 0)
-		b = 0; /* a new consortium (its rules are checked on entry) */
 	return b;
 }
 
@@ -433,7 +415,7 @@ static double node_bound(search *s, int d, double stop)
 	double b = s->val + s->doll[d];
 	if (s->relaxed) {
 		for (int j = d; j < s->n; j++)
-			b += best_gain(s, j, d);
+			b += relaxed_gain(s, j);
 		return b; /* -inf when someone has nowhere to go */
 	}
 	if (b == -HUGE_VAL)
