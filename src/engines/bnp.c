@@ -1,0 +1,1145 @@
+/* Branch and price over the set-partitioning formulation (see bnp.h).
+ *
+ * The restricted master, in GLPK (maximize):
+ *   sum_c w(c) x_c - M sum a
+ *   row i (each participant not pinned outside):
+ *       sum_{c ∋ i} x_c + a_i  = 1   (must be placed: everyone, together, pins)
+ *                              <= 1  (may stay outside)
+ *   unlabeled: kmin <= sum_c x_c + a_K <= kmax
+ *   lots:      sum_{c of lot t} x_c + a_t = 1   (each lot is formed)
+ * where the artificials a (cost M above the largest possible objective range)
+ * keep every restricted master feasible. A solution with an artificial at 1
+ * is worth less than any solution of the rules, so a node whose LP value
+ * falls below the least possible objective has none.
+ *
+ * A node's decisions: pairs together (same) or apart (diff), closed
+ * transitively (classes of same, diff between classes); participants placed
+ * (in) or outside (out); with lots, a participant in lot t or not in lot t.
+ * A column is compatible with a node when it holds every class whole, no two
+ * classes apart, nobody out and nobody where its lot decision forbids;
+ * incompatible columns are fixed at 0. Pricing searches, for each column type
+ * (the one global group, or each lot), the subsets of classes with the
+ * largest reduced cost w(c) - sum pi_i - mu_t, pruned by a bound of half of
+ * each class's best positive weights within the room left (its proof of
+ * "no column with positive reduced cost" makes the LP value a bound).
+ *
+ * The LP value is a bound only up to GLPK's floating point, as in ilp.c;
+ * with weights on a grid (ratings give halves) it is rounded down to the
+ * grid, which closes most nodes at once. */
+#include "bnp.h"
+#include "error.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KEEP 12         /* columns kept per pricing call */
+#define RC_TOL 1e-9     /* reduced cost that counts as positive (relative to the weight scale) */
+#define X_TOL 1e-6      /* LP values this close to 0 or 1 count as integral */
+#define CHECK_EVERY 2048
+
+typedef struct col {
+	uint64_t m;
+	int type;
+	double w;
+} col;
+
+typedef struct found {
+	uint64_t m;
+	double rc, w;
+} found;
+
+/* The decisions of a node (saved and restored around each child). */
+typedef struct decisions {
+	uint64_t same[CONSORT_BNP_MAX_N], diff[CONSORT_BNP_MAX_N];
+	uint64_t in, out;
+	uint64_t *lotin, *lotout; /* T masks each */
+} decisions;
+
+typedef struct bnp {
+	const consort__problem *p;
+	const consort__bnb_options *o;
+	int n, T, labeled, nsec, nserv;
+	uint64_t all;           /* participants with a row */
+	uint64_t must;          /* rows that must be covered */
+	uint64_t *secm;         /* nsec: members of each sector */
+	uint64_t *offm;         /* n: services each participant offers, as a mask */
+	uint64_t *typeok;       /* T: who may be in a column of type t (pins) */
+	const consort__group **gc; /* T */
+	double M, lowest, scale, grid;
+	decisions dc;
+
+	col *cols;
+	int ncols, capcols;
+	uint64_t *hkeys;        /* open addressing set of (mask, type), capacity hcap */
+	int *hvals;
+	int hcap;
+	glp_prob *lp;
+	int nrows, base;        /* GLPK column of pool column c: base + c + 1 */
+	double *pi, mu[CONSORT_BNP_MAX_N + 1];
+
+	/* pricing scratch, by item (class) */
+	int m;
+	uint64_t imask[CONSORT_BNP_MAX_N];
+	int isz[CONSORT_BNP_MAX_N];
+	uint64_t ioff[CONSORT_BNP_MAX_N];
+	uint64_t idiff[CONSORT_BNP_MAX_N];
+	int *isec;              /* CONSORT_BNP_MAX_N * nsec */
+	double ia[CONSORT_BNP_MAX_N];   /* inner weight - pi */
+	double iW[CONSORT_BNP_MAX_N][CONSORT_BNP_MAX_N];
+	double *tops;           /* (m)(m+1)(MAX_N+1): sum of the r best positive iW[v][x], x >= k, x != v */
+	int remsz[CONSORT_BNP_MAX_N + 1];
+	int *remsec;            /* (m+1)*nsec */
+	uint64_t remoff[CONSORT_BNP_MAX_N + 1];
+	double link[CONSORT_BNP_MAX_N];
+	int cnt[64];            /* sector counts of the column being built (nsec <= 64) */
+	const consort__group *pg;
+	uint64_t need;          /* services the column must cover */
+	int ptype;
+	uint64_t chosen;        /* participants */
+	uint64_t chosen_items;
+	int size;
+	double val, thr;
+	found keep[KEEP];
+	int nkeep;
+	double hv[CONSORT_BNP_MAX_N];
+
+	long nodes, pnodes;
+	double t0, deadline;
+	int stopped, unsure;
+	int has_inc;
+	double inc;
+	int *best, best_k;
+	int *assign;
+	double open_bound;      /* the largest bound of a node left unexplored */
+} bnp;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int consort__bnp_supported(const consort__problem *p)
+{
+	return p->n >= 1 && p->n <= CONSORT_BNP_MAX_N && p->kmax >= 1 && !p->maxmin && p->nexclude == 0 &&
+	       p->nserv <= 64 && p->nsec <= 64 && p->nlots <= CONSORT_BNP_MAX_N;
+}
+
+static int time_up(bnp *b)
+{
+	if (b->stopped)
+		return 1;
+	if (b->deadline > 0 && now() >= b->deadline)
+		b->stopped = 1;
+	return b->stopped;
+}
+
+/* ---- the column pool ---- */
+
+static uint64_t key_of(uint64_t m, int type)
+{
+	uint64_t k = m * 0x9E3779B97F4A7C15ull ^ ((uint64_t)(type + 1) * 0xC2B2AE3D27D4EB4Full);
+	return k ? k : 1;
+}
+
+static int pool_find(const bnp *b, uint64_t m, int type)
+{
+	if (!b->hcap)
+		return -1;
+	uint64_t k = key_of(m, type);
+	for (int h = (int)(k % (uint64_t)b->hcap);; h = (h + 1) % b->hcap) {
+		if (!b->hkeys[h])
+			return -1;
+		if (b->hkeys[h] == k && b->cols[b->hvals[h]].m == m && b->cols[b->hvals[h]].type == type)
+			return b->hvals[h];
+	}
+}
+
+static int pool_rehash(bnp *b, int cap)
+{
+	uint64_t *k = calloc((size_t)cap, sizeof(uint64_t));
+	int *v = calloc((size_t)cap, sizeof(int));
+	if (!k || !v) {
+		free(k), free(v);
+		return -1;
+	}
+	free(b->hkeys), free(b->hvals);
+	b->hkeys = k, b->hvals = v, b->hcap = cap;
+	for (int c = 0; c < b->ncols; c++) {
+		uint64_t key = key_of(b->cols[c].m, b->cols[c].type);
+		int h = (int)(key % (uint64_t)cap);
+		while (b->hkeys[h])
+			h = (h + 1) % cap;
+		b->hkeys[h] = key;
+		b->hvals[h] = c;
+	}
+	return 0;
+}
+
+static double weight_of(const bnp *b, uint64_t m)
+{
+	double w = 0;
+	int n = b->n;
+	for (uint64_t r = m; r; r &= r - 1) {
+		int i = __builtin_ctzll(r);
+		for (uint64_t s = r & (r - 1); s; s &= s - 1)
+			w += b->p->w[i * n + __builtin_ctzll(s)];
+	}
+	return w;
+}
+
+/* Adds a column to the pool and the LP (at bound 0 until compatible);
+ * returns its index, or -1 on memory. */
+static int pool_add(bnp *b, uint64_t m, int type)
+{
+	int at = pool_find(b, m, type);
+	if (at >= 0)
+		return at;
+	if (b->ncols == b->capcols) {
+		int cap = b->capcols ? 2 * b->capcols : 256;
+		col *c = realloc(b->cols, (size_t)cap * sizeof(col));
+		if (!c)
+			return -1;
+		b->cols = c, b->capcols = cap;
+	}
+	if (2 * (b->ncols + 1) > b->hcap && pool_rehash(b, b->hcap ? 2 * b->hcap : 1024) < 0)
+		return -1;
+	int c = b->ncols++;
+	b->cols[c].m = m;
+	b->cols[c].type = type;
+	b->cols[c].w = weight_of(b, m);
+	uint64_t key = key_of(m, type);
+	int h = (int)(key % (uint64_t)b->hcap);
+	while (b->hkeys[h])
+		h = (h + 1) % b->hcap;
+	b->hkeys[h] = key;
+	b->hvals[h] = c;
+
+	int ind[CONSORT_BNP_MAX_N + 2], k = 0;
+	double val[CONSORT_BNP_MAX_N + 2];
+	for (uint64_t r = m; r; r &= r - 1) {
+		ind[++k] = __builtin_ctzll(r) + 1;
+		val[k] = 1;
+	}
+	ind[++k] = b->n + 1 + type;
+	val[k] = 1;
+	int j = glp_add_cols(b->lp, 1);
+	glp_set_mat_col(b->lp, j, k, ind, val);
+	glp_set_obj_coef(b->lp, j, b->cols[c].w);
+	glp_set_col_bnds(b->lp, j, GLP_LO, 0, 0);
+	return c;
+}
+
+/* ---- decisions and compatibility ---- */
+
+static int compatible(const bnp *b, uint64_t m, int type)
+{
+	const decisions *d = &b->dc;
+	if (m & (d->out | ~b->typeok[type]))
+		return 0;
+	if (b->labeled) {
+		if (m & d->lotout[type])
+			return 0;
+		for (int t = 0; t < b->T; t++)
+			if (t != type && (m & d->lotin[t]))
+				return 0;
+	}
+	for (uint64_t r = m; r; r &= r - 1) {
+		int i = __builtin_ctzll(r);
+		if ((d->same[i] & ~m) || (d->diff[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
+static int class_of(const bnp *b, int i, uint64_t *cls)
+{
+	*cls = b->dc.same[i] | ((uint64_t)1 << i);
+	return 0;
+}
+
+/* Puts i and j together; 0 when that contradicts an apart decision. */
+static int decide_same(bnp *b, int i, int j)
+{
+	uint64_t A, B;
+	class_of(b, i, &A);
+	class_of(b, j, &B);
+	uint64_t U = A | B, D = b->dc.diff[i] | b->dc.diff[j];
+	if (D & U)
+		return 0;
+	for (uint64_t r = U; r; r &= r - 1) {
+		int a = __builtin_ctzll(r);
+		b->dc.same[a] = U & ~((uint64_t)1 << a);
+		b->dc.diff[a] = D;
+	}
+	for (uint64_t r = D; r; r &= r - 1)
+		b->dc.diff[__builtin_ctzll(r)] |= U;
+	return 1;
+}
+
+/* Keeps i and j apart; 0 when they are together already. */
+static int decide_diff(bnp *b, int i, int j)
+{
+	uint64_t A, B;
+	class_of(b, i, &A);
+	class_of(b, j, &B);
+	if (A & B)
+		return 0;
+	for (uint64_t r = A; r; r &= r - 1)
+		b->dc.diff[__builtin_ctzll(r)] |= B;
+	for (uint64_t r = B; r; r &= r - 1)
+		b->dc.diff[__builtin_ctzll(r)] |= A;
+	return 1;
+}
+
+static void save(const bnp *b, decisions *s)
+{
+	uint64_t *li = s->lotin, *lo = s->lotout;
+	*s = b->dc;
+	s->lotin = li, s->lotout = lo;
+	if (b->labeled) {
+		memcpy(li, b->dc.lotin, (size_t)b->T * sizeof(uint64_t));
+		memcpy(lo, b->dc.lotout, (size_t)b->T * sizeof(uint64_t));
+	}
+}
+
+static void restore(bnp *b, const decisions *s)
+{
+	uint64_t *li = b->dc.lotin, *lo = b->dc.lotout;
+	b->dc = *s;
+	b->dc.lotin = li, b->dc.lotout = lo;
+	if (b->labeled) {
+		memcpy(li, s->lotin, (size_t)b->T * sizeof(uint64_t));
+		memcpy(lo, s->lotout, (size_t)b->T * sizeof(uint64_t));
+	}
+}
+
+/* The rows and columns of the LP under the current decisions. */
+static void apply(bnp *b)
+{
+	uint64_t must = b->must | b->dc.in;
+	if (b->labeled)
+		for (int t = 0; t < b->T; t++)
+			must |= b->dc.lotin[t];
+	for (int i = 0; i < b->n; i++) {
+		if (!((b->all >> i) & 1))
+			continue;
+		if ((must >> i) & 1)
+			glp_set_row_bnds(b->lp, i + 1, GLP_FX, 1, 1);
+		else
+			glp_set_row_bnds(b->lp, i + 1, GLP_UP, 0, 1);
+	}
+	for (int c = 0; c < b->ncols; c++) {
+		int ok = compatible(b, b->cols[c].m, b->cols[c].type);
+		int j = b->base + c + 1;
+		int was = glp_get_col_type(b->lp, j);
+		if (ok && was != GLP_LO)
+			glp_set_col_bnds(b->lp, j, GLP_LO, 0, 0);
+		else if (!ok && was != GLP_FX)
+			glp_set_col_bnds(b->lp, j, GLP_FX, 0, 0);
+	}
+}
+
+/* ---- pricing ---- */
+
+static void record(bnp *b)
+{
+	double rc = b->val;
+	if (rc <= b->thr)
+		return;
+	/* the rules that only a whole column can meet */
+	const consort__group *g = b->pg;
+	if (b->size < g->size_min)
+		return;
+	for (int s = 0; s < b->nsec; s++)
+		if (b->cnt[s] < g->sec_min[s])
+			return;
+	uint64_t offered = 0;
+	for (uint64_t r = b->chosen; r; r &= r - 1)
+		offered |= b->offm[__builtin_ctzll(r)];
+	if (b->need & ~offered)
+		return;
+	if (b->p->has_min_fit) {
+		double x = b->p->min_fit - consort__min_fit_tolerance(b->p->min_fit);
+		for (uint64_t r = b->chosen; r; r &= r - 1) {
+			int i = __builtin_ctzll(r);
+			double fit = 0;
+			for (uint64_t s = b->chosen; s; s &= s - 1)
+				fit += b->p->w[i * b->n + __builtin_ctzll(s)];
+			if (fit < x)
+				return;
+		}
+	}
+	/* keep the KEEP best */
+	int at = b->nkeep;
+	if (b->nkeep == KEEP) {
+		at = 0;
+		for (int k = 1; k < KEEP; k++)
+			if (b->keep[k].rc < b->keep[at].rc)
+				at = k;
+	} else {
+		b->nkeep++;
+	}
+	b->keep[at].m = b->chosen;
+	b->keep[at].rc = rc;
+	if (b->nkeep == KEEP) {
+		double lo = HUGE_VAL;
+		for (int k = 0; k < KEEP; k++)
+			lo = fmin(lo, b->keep[k].rc);
+		if (lo > b->thr)
+			b->thr = lo;
+	}
+}
+
+/* The bound of every column that adds items k.. to the current one. */
+static double price_bound(bnp *b, int k)
+{
+	int room = b->pg->size_max - b->size;
+	if (room <= 0 || k >= b->m)
+		return b->val;
+	int m = b->m, h = 0;
+	for (int v = k; v < m; v++) {
+		if (b->isz[v] > room || (b->idiff[v] & b->chosen))
+			continue;
+		int r = room - b->isz[v];
+		if (r > m)
+			r = m;
+		double x = b->ia[v] + b->link[v] + 0.5 * b->tops[((size_t)v * (m + 1) + k) * (CONSORT_BNP_MAX_N + 1) + r];
+		if (x > 0)
+			b->hv[h++] = x;
+	}
+	/* the `room` largest (items take at least one place each) */
+	double sum = b->val;
+	if (h <= room) {
+		for (int a = 0; a < h; a++)
+			sum += b->hv[a];
+		return sum;
+	}
+	for (int a = 0; a < room; a++) {
+		int hi = a;
+		for (int c = a + 1; c < h; c++)
+			if (b->hv[c] > b->hv[hi])
+				hi = c;
+		double t = b->hv[a];
+		b->hv[a] = b->hv[hi];
+		b->hv[hi] = t;
+		sum += b->hv[a];
+	}
+	return sum;
+}
+
+static void price_dfs(bnp *b, int k)
+{
+	if (k >= b->m || b->stopped)
+		return;
+	if (++b->pnodes % CHECK_EVERY == 0 && time_up(b))
+		return;
+	const consort__group *g = b->pg;
+	/* can the rest still fill the minimums? */
+	if (b->size + b->remsz[k] < g->size_min)
+		return;
+	for (int s = 0; s < b->nsec; s++)
+		if (b->cnt[s] + b->remsec[k * b->nsec + s] < g->sec_min[s])
+			return;
+	uint64_t offered = 0;
+	for (uint64_t r = b->chosen; r; r &= r - 1)
+		offered |= b->offm[__builtin_ctzll(r)];
+	if (b->need & ~(offered | b->remoff[k]))
+		return;
+	if (price_bound(b, k) <= b->thr)
+		return;
+	/* with item k */
+	int ok = b->size + b->isz[k] <= g->size_max && !(b->idiff[k] & b->chosen);
+	for (int s = 0; ok && s < b->nsec; s++)
+		ok = b->cnt[s] + b->isec[k * b->nsec + s] <= g->sec_max[s];
+	if (ok) {
+		double add = b->ia[k] + b->link[k];
+		b->val += add;
+		b->size += b->isz[k];
+		b->chosen |= b->imask[k];
+		for (int s = 0; s < b->nsec; s++)
+			b->cnt[s] += b->isec[k * b->nsec + s];
+		for (int v = k + 1; v < b->m; v++)
+			b->link[v] += b->iW[k][v];
+		record(b);
+		price_dfs(b, k + 1);
+		for (int v = k + 1; v < b->m; v++)
+			b->link[v] -= b->iW[k][v];
+		for (int s = 0; s < b->nsec; s++)
+			b->cnt[s] -= b->isec[k * b->nsec + s];
+		b->chosen &= ~b->imask[k];
+		b->size -= b->isz[k];
+		b->val -= add;
+	}
+	/* without it */
+	price_dfs(b, k + 1);
+}
+
+/* Prices columns of type t; adds the best found to the pool. Returns the
+ * number added, -1 on memory. */
+static int price(bnp *b, int t)
+{
+	const decisions *d = &b->dc;
+	int n = b->n, nsec = b->nsec;
+	uint64_t allowed = b->all & ~d->out & b->typeok[t];
+	if (b->labeled) {
+		allowed &= ~d->lotout[t];
+		for (int u = 0; u < b->T; u++)
+			if (u != t)
+				allowed &= ~d->lotin[u];
+	}
+	/* the items: classes wholly allowed, with no apart pair inside */
+	int m = 0;
+	uint64_t seen = 0;
+	int order[CONSORT_BNP_MAX_N];
+	double score[CONSORT_BNP_MAX_N];
+	uint64_t cm[CONSORT_BNP_MAX_N];
+	for (int i = 0; i < n; i++) {
+		if (((seen >> i) & 1) || !((allowed >> i) & 1))
+			continue;
+		uint64_t c = d->same[i] | ((uint64_t)1 << i);
+		seen |= c;
+		if ((c & ~allowed) || (d->diff[i] & c))
+			continue;
+		cm[m++] = c;
+	}
+	/* order: the most attractive first (good columns early raise the threshold) */
+	for (int u = 0; u < m; u++) {
+		double inner = weight_of(b, cm[u]), ps = 0, pos = 0;
+		for (uint64_t r = cm[u]; r; r &= r - 1) {
+			int i = __builtin_ctzll(r);
+			ps += b->pi[i];
+			for (int v = 0; v < m; v++)
+				if (v != u)
+					for (uint64_t s = cm[v]; s; s &= s - 1) {
+						double w = b->p->w[i * n + __builtin_ctzll(s)];
+						if (w > 0)
+							pos += w;
+					}
+		}
+		score[u] = inner - ps + 0.5 * pos;
+		order[u] = u;
+	}
+	for (int a = 1; a < m; a++) {
+		int x = order[a], c = a - 1;
+		while (c >= 0 && score[order[c]] < score[x]) {
+			order[c + 1] = order[c];
+			c--;
+		}
+		order[c + 1] = x;
+	}
+	b->m = m;
+	for (int a = 0; a < m; a++) {
+		uint64_t c = cm[order[a]];
+		b->imask[a] = c;
+		b->isz[a] = __builtin_popcountll(c);
+		b->ioff[a] = 0;
+		b->idiff[a] = 0;
+		double ps = 0;
+		for (int s = 0; s < nsec; s++)
+			b->isec[a * nsec + s] = __builtin_popcountll(c & b->secm[s]);
+		for (uint64_t r = c; r; r &= r - 1) {
+			int i = __builtin_ctzll(r);
+			b->ioff[a] |= b->offm[i];
+			b->idiff[a] |= d->diff[i];
+			ps += b->pi[i];
+		}
+		b->ia[a] = weight_of(b, c) - ps;
+	}
+	for (int u = 0; u < m; u++) {
+		b->iW[u][u] = 0;
+		for (int v = u + 1; v < m; v++) {
+			double w = 0;
+			for (uint64_t r = b->imask[u]; r; r &= r - 1) {
+				int i = __builtin_ctzll(r);
+				for (uint64_t s = b->imask[v]; s; s &= s - 1)
+					w += b->p->w[i * n + __builtin_ctzll(s)];
+			}
+			b->iW[u][v] = b->iW[v][u] = w; /* apart items: the search never joins them */
+		}
+	}
+	/* suffix tables */
+	b->remsz[m] = 0;
+	b->remoff[m] = 0;
+	for (int s = 0; s < nsec; s++)
+		b->remsec[m * nsec + s] = 0;
+	for (int k = m - 1; k >= 0; k--) {
+		b->remsz[k] = b->remsz[k + 1] + b->isz[k];
+		b->remoff[k] = b->remoff[k + 1] | b->ioff[k];
+		for (int s = 0; s < nsec; s++)
+			b->remsec[k * nsec + s] = b->remsec[(k + 1) * nsec + s] + b->isec[k * nsec + s];
+	}
+	const int R = CONSORT_BNP_MAX_N + 1;
+	for (int v = 0; v < m; v++) {
+		double pos[CONSORT_BNP_MAX_N];
+		int np = 0;
+		for (int k = m; k >= 0; k--) {
+			if (k < m && k != v && b->iW[v][k] > 0) {
+				/* insert keeping pos descending */
+				double w = b->iW[v][k];
+				int at = np++;
+				while (at > 0 && pos[at - 1] < w) {
+					pos[at] = pos[at - 1];
+					at--;
+				}
+				pos[at] = w;
+			}
+			double *tp = b->tops + ((size_t)v * (m + 1) + k) * R;
+			double sum = 0;
+			tp[0] = 0;
+			for (int r = 1; r <= m; r++) {
+				if (r <= np)
+					sum += pos[r - 1];
+				tp[r] = sum;
+			}
+		}
+	}
+	const consort__group *g = b->gc[t];
+	b->pg = g;
+	b->ptype = t;
+	b->need = 0;
+	for (int c = 0; c < g->ncover; c++)
+		b->need |= (uint64_t)1 << g->cover[c];
+	b->chosen = 0;
+	b->size = 0;
+	memset(b->cnt, 0, sizeof(b->cnt));
+	for (int v = 0; v < m; v++)
+		b->link[v] = 0;
+	b->val = -b->mu[t];
+	b->thr = RC_TOL * b->scale;
+	b->nkeep = 0;
+	price_dfs(b, 0);
+	int added = 0;
+	for (int k = 0; k < b->nkeep; k++) {
+		if (pool_find(b, b->keep[k].m, t) >= 0)
+			continue; /* in the pool and priced out: rounding; not a new column */
+		if (pool_add(b, b->keep[k].m, t) < 0)
+			return -1;
+		added++;
+	}
+	return added;
+}
+
+/* ---- the node LP ---- */
+
+/* Column generation to the LP optimum of the current node. Returns 1 with
+ * *z its value, 0 when stopped, -1 on memory, -2 when GLPK fails. */
+static int solve_lp(bnp *b, double *z)
+{
+	glp_smcp sm;
+	glp_init_smcp(&sm);
+	sm.msg_lev = GLP_MSG_OFF;
+	sm.presolve = GLP_OFF;
+	for (;;) {
+		if (time_up(b))
+			return 0;
+		int rc = glp_simplex(b->lp, &sm);
+		if (rc != 0) {
+			/* a singular basis after many bound changes: start from scratch */
+			glp_std_basis(b->lp);
+			rc = glp_simplex(b->lp, &sm);
+			if (rc != 0)
+				return -2;
+		}
+		if (glp_get_status(b->lp) != GLP_OPT)
+			return -2;
+		for (int i = 0; i < b->n; i++)
+			b->pi[i] = ((b->all >> i) & 1) ? glp_get_row_dual(b->lp, i + 1) : 0;
+		for (int t = 0; t < b->T; t++)
+			b->mu[t] = glp_get_row_dual(b->lp, b->n + 1 + t);
+		int added = 0;
+		for (int t = 0; t < b->T; t++) {
+			int a = price(b, t);
+			if (a < 0)
+				return -1;
+			added += a;
+		}
+		if (b->stopped)
+			return 0;
+		if (!added) {
+			/* no column prices above thr: the LP over every column is at
+			 * most thr per consortium above the restricted one */
+			int kmax = b->labeled ? b->T : b->p->kmax;
+			*z = glp_get_obj_val(b->lp) + kmax * RC_TOL * b->scale;
+			return 1;
+		}
+		/* the new columns are compatible by construction */
+	}
+}
+
+/* The bound of a node from its LP value: on the weights' grid, rounded down. */
+static double node_value(const bnp *b, double z)
+{
+	double slack = 1e-7 * fmax(1, fabs(z));
+	if (b->grid > 0)
+		return floor((z + slack) / b->grid) * b->grid;
+	return z + slack;
+}
+
+/* Whether the LP solution is integral; if so, keeps it when it is feasible
+ * and better. */
+static int take_integral(bnp *b)
+{
+	for (int j = 1; j <= b->base; j++)
+		if (glp_get_col_prim(b->lp, j) > X_TOL)
+			return 0; /* an artificial in use */
+	int k = 0;
+	for (int i = 0; i < b->n; i++)
+		b->assign[i] = -1;
+	for (int c = 0; c < b->ncols; c++) {
+		double x = glp_get_col_prim(b->lp, b->base + c + 1);
+		if (x <= X_TOL)
+			continue;
+		if (x < 1 - X_TOL)
+			return 0;
+		int label = b->labeled ? b->cols[c].type : k;
+		k++;
+		for (uint64_t r = b->cols[c].m; r; r &= r - 1)
+			b->assign[__builtin_ctzll(r)] = label;
+	}
+	if (b->labeled)
+		k = b->T;
+	if (!consort__problem_feasible(b->p, b->assign, k, NULL, 0)) {
+		b->unsure = 1; /* columns and checker disagree: never claim a proof */
+		return 1;
+	}
+	double v = consort__problem_objective(b->p, b->assign);
+	if (!b->has_inc || v > b->inc) {
+		b->has_inc = 1;
+		b->inc = v;
+		b->best_k = k;
+		memcpy(b->best, b->assign, (size_t)b->n * sizeof(int));
+	}
+	return 1;
+}
+
+typedef enum { BR_NONE, BR_PAIR, BR_PLACE, BR_LOT } branch_kind;
+
+/* The branching of a fractional LP solution. */
+static branch_kind choose(bnp *b, int *bi, int *bj, double *bv)
+{
+	int n = b->n;
+	static _Thread_local double pv[CONSORT_BNP_MAX_N][CONSORT_BNP_MAX_N];
+	double cover[CONSORT_BNP_MAX_N] = {0};
+	double lotv[CONSORT_BNP_MAX_N] = {0};
+	(void)lotv;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			pv[i][j] = 0;
+	for (int c = 0; c < b->ncols; c++) {
+		double x = glp_get_col_prim(b->lp, b->base + c + 1);
+		if (x <= X_TOL)
+			continue;
+		for (uint64_t r = b->cols[c].m; r; r &= r - 1) {
+			int i = __builtin_ctzll(r);
+			cover[i] += x;
+			for (uint64_t s = r & (r - 1); s; s &= s - 1)
+				pv[i][__builtin_ctzll(s)] += x;
+		}
+	}
+	double bestf = 0;
+	branch_kind kind = BR_NONE;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			double f = fmin(pv[i][j], 1 - pv[i][j]);
+			if (f > X_TOL) {
+				double score = f + 1e-3 * fabs(b->p->w[i * n + j]) / (b->scale > 0 ? b->scale : 1);
+				if (score > bestf) {
+					bestf = score;
+					*bi = i, *bj = j, *bv = pv[i][j];
+					kind = BR_PAIR;
+				}
+			}
+		}
+	if (kind != BR_NONE)
+		return kind;
+	uint64_t must = b->must | b->dc.in;
+	for (int i = 0; i < n; i++) {
+		double f = fmin(cover[i], 1 - cover[i]);
+		if (f > X_TOL && !((must >> i) & 1) && f > bestf) {
+			bestf = f;
+			*bi = i, *bv = cover[i];
+			kind = BR_PLACE;
+		}
+	}
+	if (kind != BR_NONE)
+		return kind;
+	if (b->labeled) {
+		for (int i = 0; i < n; i++)
+			for (int t = 0; t < b->T; t++) {
+				double z = 0;
+				for (int c = 0; c < b->ncols; c++)
+					if (b->cols[c].type == t && ((b->cols[c].m >> i) & 1))
+						z += glp_get_col_prim(b->lp, b->base + c + 1);
+				double f = fmin(z, 1 - z);
+				if (f > X_TOL && f > bestf) {
+					bestf = f;
+					*bi = i, *bj = t, *bv = z;
+					kind = BR_LOT;
+				}
+			}
+		if (kind != BR_NONE)
+			return kind;
+	}
+	/* Fractional artificials alone (a participant covered by singletons):
+	 * any pair not decided yet splits the solutions; the depth stays finite. */
+	for (int i = 0; i < n; i++) {
+		if (!((b->all >> i) & 1))
+			continue;
+		for (int j = i + 1; j < n; j++) {
+			if (!((b->all >> j) & 1))
+				continue;
+			if (!((b->dc.same[i] >> j) & 1) && !((b->dc.diff[i] >> j) & 1)) {
+				*bi = i, *bj = j, *bv = 0.5;
+				return BR_PAIR;
+			}
+		}
+	}
+	return BR_NONE;
+}
+
+static int node(bnp *b, int depth);
+
+/* Explores one child under the decision already applied to b->dc. */
+static int child(bnp *b, int depth)
+{
+	apply(b);
+	return node(b, depth + 1);
+}
+
+/* Returns 0, or a negative code (memory, GLPK). */
+static int node(bnp *b, int depth)
+{
+	b->nodes++;
+	double z = 0;
+	int rc = solve_lp(b, &z);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return 0; /* stopped: the caller's bound covers this node */
+	double v = node_value(b, z);
+	if (v < b->lowest)
+		return 0; /* an artificial is needed: no solution of the rules here */
+	if (b->has_inc && v <= b->inc + 1e-9 * fmax(1, fabs(b->inc)))
+		return 0;
+	if (take_integral(b))
+		return 0;
+	int i = 0, j = 0;
+	double x = 0;
+	branch_kind kind = choose(b, &i, &j, &x);
+	if (kind == BR_NONE) {
+		b->unsure = 1;
+		return 0;
+	}
+	decisions saved;
+	uint64_t li[CONSORT_BNP_MAX_N + 1], lo[CONSORT_BNP_MAX_N + 1];
+	saved.lotin = li, saved.lotout = lo;
+	save(b, &saved);
+	for (int side = 0; side < 2; side++) {
+		if (b->stopped) {
+			b->open_bound = fmax(b->open_bound, v);
+			break;
+		}
+		/* the side the LP leans to first */
+		int first = x >= 0.5;
+		int take = side == 0 ? first : !first;
+		int ok = 1;
+		switch (kind) {
+		case BR_PAIR:
+			ok = take ? decide_same(b, i, j) : decide_diff(b, i, j);
+			break;
+		case BR_PLACE:
+			if (take)
+				b->dc.in |= (uint64_t)1 << i;
+			else
+				b->dc.out |= (uint64_t)1 << i;
+			break;
+		case BR_LOT:
+			if (take)
+				b->dc.lotin[j] |= (uint64_t)1 << i;
+			else
+				b->dc.lotout[j] |= (uint64_t)1 << i;
+			break;
+		default:
+			break;
+		}
+		if (ok) {
+			rc = child(b, depth);
+			if (rc < 0)
+				return rc;
+			if (b->stopped)
+				b->open_bound = fmax(b->open_bound, v);
+		}
+		restore(b, &saved);
+	}
+	return 0; /* the caller restores its own decisions and the LP */
+}
+
+/* ---- setup ---- */
+
+static double detect_grid(const consort__problem *p)
+{
+	static const int q[] = {1, 2, 4, 10, 20, 100};
+	int n = p->n;
+	for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
+		int ok = 1;
+		for (int a = 0; a < n * n && ok; a++) {
+			double x = p->w[a] * q[k];
+			ok = fabs(x - nearbyint(x)) < 1e-9 * fmax(1, fabs(x)) && fabs(x) < 1e12;
+		}
+		if (ok)
+			return 1.0 / q[k];
+	}
+	return 0;
+}
+
+static void bnp_free(bnp *b)
+{
+	free(b->secm), free(b->offm), free(b->typeok), free(b->gc), free(b->cols), free(b->hkeys), free(b->hvals);
+	free(b->pi), free(b->isec), free(b->tops), free(b->remsec), free(b->best), free(b->assign);
+	free(b->dc.lotin), free(b->dc.lotout);
+	if (b->lp)
+		glp_delete_prob(b->lp);
+	b->lp = NULL;
+}
+
+#define ALLOC(ptr, count) ((ptr) = calloc((size_t)((count) > 0 ? (count) : 1), sizeof(*(ptr))))
+
+/* 0, -1 on memory, 1 when the pins make the problem infeasible outright. */
+static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_options *o)
+{
+	memset(b, 0, sizeof(*b));
+	int n = p->n;
+	b->p = p;
+	b->o = o;
+	b->n = n;
+	b->labeled = p->nlots > 0;
+	b->T = b->labeled ? p->nlots : 1;
+	b->nsec = p->nsec;
+	b->nserv = p->nserv;
+	int T = b->T;
+	if (!ALLOC(b->secm, p->nsec) || !ALLOC(b->offm, n) || !ALLOC(b->typeok, T) || !ALLOC(b->gc, T) ||
+	    !ALLOC(b->pi, n) || !ALLOC(b->isec, CONSORT_BNP_MAX_N * p->nsec) ||
+	    !ALLOC(b->tops, (size_t)CONSORT_BNP_MAX_N * (CONSORT_BNP_MAX_N + 1) * (CONSORT_BNP_MAX_N + 1)) ||
+	    !ALLOC(b->remsec, (CONSORT_BNP_MAX_N + 1) * p->nsec) || !ALLOC(b->best, n) || !ALLOC(b->assign, n) ||
+	    !ALLOC(b->dc.lotin, T) || !ALLOC(b->dc.lotout, T))
+		return -1;
+	for (int t = 0; t < T; t++) {
+		b->gc[t] = b->labeled ? &p->lot[t] : &p->global;
+		b->typeok[t] = ~(uint64_t)0;
+	}
+	int pinned_out_bad = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t bit = (uint64_t)1 << i;
+		b->secm[p->sector[i]] |= bit;
+		for (int c = 0; c < p->nserv; c++)
+			if (p->offers[i * p->nserv + c])
+				b->offm[i] |= (uint64_t)1 << c;
+		int absent = p->absent && p->absent[i];
+		int pin = p->fixed ? p->fixed[i] : CONSORT__FREE;
+		if (absent || pin == -1) {
+			if ((p->everyone && !absent) || (absent && pin >= 0))
+				pinned_out_bad = 1; /* outside against everyone, or absent but pinned to a lot */
+			continue; /* no row, in no column */
+		}
+		b->all |= bit;
+		if (p->everyone)
+			b->must |= bit;
+		if (pin >= 0) {
+			b->must |= bit;
+			for (int t = 0; t < T; t++)
+				if (t != pin)
+					b->typeok[t] &= ~bit;
+		}
+	}
+	for (int t = 0; t < p->ntogether; t++)
+		b->must |= ((uint64_t)1 << p->together[t][0]) | ((uint64_t)1 << p->together[t][1]);
+	for (int t = 0; t < T; t++)
+		b->typeok[t] &= b->all;
+	double pos = 0, neg = 0;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			double w = p->w[i * n + j];
+			if (w > 0)
+				pos += w;
+			else
+				neg += w;
+		}
+	b->scale = fmax(1, pos - neg);
+	b->lowest = neg - 1e-6 * b->scale;
+	b->M = 2 * (pos - neg) + 10;
+	b->grid = detect_grid(p);
+	b->has_inc = 0;
+	b->inc = -HUGE_VAL;
+	b->open_bound = -HUGE_VAL;
+	b->t0 = now();
+	b->deadline = o->time_limit > 0 ? b->t0 + o->time_limit : 0;
+	if (pinned_out_bad)
+		return 1;
+	for (int t = 0; t < p->ntogether; t++)
+		if (!decide_same(b, p->together[t][0], p->together[t][1]))
+			return 1;
+	for (int t = 0; t < p->napart; t++)
+		if (!decide_diff(b, p->apart[t][0], p->apart[t][1]))
+			return 1;
+	if (b->must & ~b->all)
+		return 1; /* a together member pinned outside */
+
+	/* the master */
+	b->lp = glp_create_prob();
+	glp_set_obj_dir(b->lp, GLP_MAX);
+	b->nrows = n + T;
+	glp_add_rows(b->lp, b->nrows);
+	for (int i = 0; i < n; i++)
+		glp_set_row_bnds(b->lp, i + 1, ((b->all >> i) & 1) ? GLP_UP : GLP_FX, 0, ((b->all >> i) & 1) ? 1 : 0);
+	if (b->labeled) {
+		for (int t = 0; t < T; t++)
+			glp_set_row_bnds(b->lp, n + 1 + t, GLP_FX, 1, 1);
+	} else if (p->kmin >= 1) {
+		glp_set_row_bnds(b->lp, n + 1, p->kmin == p->kmax ? GLP_FX : GLP_DB, p->kmin, p->kmax);
+	} else {
+		glp_set_row_bnds(b->lp, n + 1, GLP_UP, 0, p->kmax);
+	}
+	/* artificials: one per row */
+	b->base = b->nrows;
+	glp_add_cols(b->lp, b->nrows);
+	for (int r = 1; r <= b->nrows; r++) {
+		int ind[2] = {0, r};
+		double val[2] = {0, 1};
+		glp_set_mat_col(b->lp, r, 1, ind, val);
+		glp_set_obj_coef(b->lp, r, -b->M);
+		glp_set_col_bnds(b->lp, r, GLP_LO, 0, 0);
+	}
+	return 0;
+}
+
+static void glpk_hook(void *info)
+{
+	glp_free_env();
+	longjmp(*(jmp_buf *)info, 1);
+}
+
+static int glpk_term(void *info, const char *s)
+{
+	(void)info, (void)s;
+	return 1;
+}
+
+/* The search proper, under GLPK's error hook. */
+static int run(bnp *b, const consort__bnb_options *o)
+{
+	int n = b->n;
+	/* the start's consortia as the first columns */
+	if (o->start && consort__problem_feasible(b->p, o->start, o->start_k, NULL, 0)) {
+		b->has_inc = 1;
+		b->inc = consort__problem_objective(b->p, o->start);
+		b->best_k = o->start_k;
+		memcpy(b->best, o->start, (size_t)n * sizeof(int));
+		for (int g = 0; g < o->start_k; g++) {
+			uint64_t m = 0;
+			for (int i = 0; i < n; i++)
+				if (o->start[i] == g)
+					m |= (uint64_t)1 << i;
+			if (m && pool_add(b, m, b->labeled ? g : 0) < 0)
+				return -1;
+		}
+	}
+	apply(b);
+	return node(b, 0);
+}
+
+/* run() under GLPK's error hook: -3 when GLPK failed (b is freed then). */
+static int guarded(bnp *b, const consort__bnb_options *o)
+{
+	bnp *volatile vb = b;
+	jmp_buf env;
+	glp_term_hook(glpk_term, NULL);
+	glp_term_out(GLP_OFF);
+	if (setjmp(env)) {
+		glp_error_hook(NULL, NULL);
+		glp_term_hook(NULL, NULL);
+		vb->lp = NULL; /* freed with GLPK's environment */
+		bnp_free(vb);
+		return -3;
+	}
+	glp_error_hook(glpk_hook, &env);
+	int rc = run(b, o);
+	glp_error_hook(NULL, NULL);
+	glp_term_hook(NULL, NULL);
+	return rc;
+}
+
+int consort__bnp_solve(consort__bnb_result *res, const consort__problem *p,
+	const consort__bnb_options *o, consort_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = CONSORT_STATUS_STOPPED;
+	res->bound = HUGE_VAL;
+	if (!consort__bnp_supported(p))
+		return consort__error(err, CONSORT_EUSAGE, "the branch and price engine takes 1..%d participants, "
+			"no exclusions and no maxmin objective", CONSORT_BNP_MAX_N);
+	consort__bnb_options defaults;
+	if (!o) {
+		consort__bnb_options_init(&defaults);
+		o = &defaults;
+	}
+	bnp *b = malloc(sizeof(*b));
+	if (!b)
+		return consort__error_nomem(err);
+	int rc = bnp_init(b, p, o);
+	if (rc < 0) {
+		bnp_free(b);
+		free(b);
+		return consort__error_nomem(err);
+	}
+	if (rc == 1) {
+		res->status = CONSORT_STATUS_INFEASIBLE;
+		bnp_free(b);
+		free(b);
+		return 0;
+	}
+	rc = guarded(b, o);
+	if (rc == -3) {
+		free(b);
+		return consort__error(err, CONSORT_ESOLVER, "GLPK failed internally; the branch and price was abandoned");
+	}
+	res->nodes = b->nodes;
+	if (rc == -1 || rc == -2) {
+		bnp_free(b);
+		free(b);
+		if (rc == -1)
+			return consort__error_nomem(err);
+		return consort__error(err, CONSORT_ESOLVER, "GLPK could not solve a branch-and-price master LP");
+	}
+	if (!b->stopped && !b->unsure) {
+		res->status = b->has_inc ? CONSORT_STATUS_OPTIMAL : CONSORT_STATUS_INFEASIBLE;
+		res->bound = b->has_inc ? b->inc : HUGE_VAL;
+	} else {
+		res->status = b->has_inc ? CONSORT_STATUS_FEASIBLE : CONSORT_STATUS_STOPPED;
+		res->bound = b->stopped ? fmax(b->open_bound, b->has_inc ? b->inc : -HUGE_VAL) : HUGE_VAL;
+		if (b->stopped && b->open_bound == -HUGE_VAL)
+			res->bound = HUGE_VAL; /* stopped before the root's bound */
+	}
+	if (b->has_inc) {
+		res->assign = malloc((size_t)p->n * sizeof(int));
+		if (!res->assign) {
+			bnp_free(b);
+			free(b);
+			return consort__error_nomem(err);
+		}
+		memcpy(res->assign, b->best, (size_t)p->n * sizeof(int));
+		res->k = b->best_k;
+		res->objective = consort__problem_objective(p, res->assign);
+		if (res->bound < res->objective)
+			res->bound = res->objective;
+	}
+	bnp_free(b);
+	free(b);
+	return 0;
+}
