@@ -42,14 +42,17 @@
  * the heuristic's start: see consort__ilp_options.give_up_gap. */
 #define AUTO_GIVE_UP_GAP 0.5
 
-/* Which combinatorial exact engine auto runs first (order[e]: 1 branch and
- * price, 0 branch and bound). Branch and price when every consortium has a
+/* Which combinatorial exact engines auto runs, in order (order[e]: 1 branch
+ * and price, 0 branch and bound, -1 none). Branch and price when every consortium has a
  * size cap below n and at most AUTO_BNP_FIRST_MAX_CAP: its set-partitioning
  * LP sees how capped consortia spread the members, where bnb's bound is
  * 30-50 % off, and its pricing stays cheap for columns that small. bnb
  * otherwise: its bound is tight without caps and its nodes cost nanoseconds,
  * not LPs (bench/README.md, "unstructured": size K = 3, n = 30, cap 11: 1.4 s
- * against no proof in 60 s; K = 2, n = 30, cap 16: 9.9 s against 0.1 s). */
+ * against no proof in 60 s; K = 2, n = 30, cap 16: 9.9 s against 0.1 s),
+ * and alone with half the time: without caps the set-partitioning LP is
+ * weak as well (optional, K = 5, n = 24: 1 of 5 proved after bnb's quarter
+ * against 3 of 5 with bnb's half). */
 static void combinatorial_order(const consort__problem *p, int order[2])
 {
 	int cap = 0;
@@ -59,7 +62,7 @@ static void combinatorial_order(const consort__problem *p, int order[2])
 	}
 	int bnp_first = cap < p->n && cap <= AUTO_BNP_FIRST_MAX_CAP;
 	order[0] = bnp_first;
-	order[1] = !bnp_first;
+	order[1] = bnp_first ? 0 : -1; /* uncapped: branch and price's LP is weak too (optional, K = 5) */
 }
 
 /* Whether auto should run the exact engine at all. */
@@ -209,9 +212,10 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 	const char *engine_name = "heuristic";
 	double bound = r->bound;
 
-	/* 2a. auto on workshop sizes: the two combinatorial exact engines, the
-	 * one that suits the rules first (a quarter of the time), the other
-	 * with half of the rest when the first found no proof. */
+	/* 2a. auto on workshop sizes: the combinatorial exact engines. With
+	 * tight caps branch and price (a quarter of the time), then the branch
+	 * and bound with half of the rest when it found no proof; otherwise the
+	 * branch and bound alone with half of the time. */
 	if (engine == CONSORT_ENGINE_AUTO && p->n <= AUTO_BNB_MAX_N) {
 		int order[2];
 		combinatorial_order(p, order);
@@ -219,14 +223,14 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 			if (status == CONSORT_STATUS_OPTIMAL || status == CONSORT_STATUS_INFEASIBLE)
 				break;
 			int use_bnp = order[e];
-			if (!(use_bnp ? consort__bnp_supported(p) : consort__bnb_supported(p)))
+			if (use_bnp < 0 || !(use_bnp ? consort__bnp_supported(p) : consort__bnb_supported(p)))
 				continue;
 			consort__bnb_options bo;
 			consort__bnb_options_init(&bo);
 			double left = opts->time_limit - (now() - r->t0);
 			if (opts->time_limit > 0)
-				bo.time_limit = fmax(0.001, left * (e == 0 ? 0.25 : 0.5));
-			else if (e == 0)
+				bo.time_limit = fmax(0.001, left * (e == 0 && order[1] >= 0 ? 0.25 : 0.5));
+			else if (e == 0 && order[1] >= 0)
 				bo.time_limit = AUTO_FIRST_ENGINE_SECONDS;
 			bo.start = found ? assign : NULL;
 			bo.start_k = k;
