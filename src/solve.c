@@ -30,7 +30,12 @@
  * after this long and leaves the problem to the other (unlimited). */
 #define AUTO_FIRST_ENGINE_SECONDS 10.0
 
-/* The largest size cap with which auto runs branch and price first. */
+/* Nodes of the branch and bound's probe before branch and price: planted
+ * sessions close within them (in a few ms), where branch and price would
+ * take 3 times as long (bench/README.md). */
+#define AUTO_BNB_PROBE_NODES 20000L
+
+/* The largest size cap with which auto runs branch and price. */
 #define AUTO_BNP_FIRST_MAX_CAP 12
 
 /* Linking rows a lot model needs (3 per pair and lot) above which auto does
@@ -53,7 +58,7 @@
  * and alone with half the time: without caps the set-partitioning LP is
  * weak as well (optional, K = 5, n = 24: 1 of 5 proved after bnb's quarter
  * against 3 of 5 with bnb's half). */
-static void combinatorial_order(const consort__problem *p, int order[2])
+static void combinatorial_order(const consort__problem *p, int order[3])
 {
 	int cap = 0;
 	for (int g = 0; g < (p->nlots ? p->nlots : 1); g++) {
@@ -61,8 +66,9 @@ static void combinatorial_order(const consort__problem *p, int order[2])
 		cap = c > cap ? c : cap;
 	}
 	int bnp_first = cap < p->n && cap <= AUTO_BNP_FIRST_MAX_CAP;
-	order[0] = bnp_first;
-	order[1] = bnp_first ? 0 : -1; /* uncapped: branch and price's LP is weak too (optional, K = 5) */
+	order[0] = 0; /* capped: a probe of AUTO_BNB_PROBE_NODES nodes first */
+	order[1] = bnp_first ? 1 : -1; /* uncapped: branch and price's LP is weak too (optional, K = 5) */
+	order[2] = bnp_first ? 0 : -1;
 }
 
 /* Whether auto should run the exact engine at all. */
@@ -213,13 +219,14 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 	double bound = r->bound;
 
 	/* 2a. auto on workshop sizes: the combinatorial exact engines. With
-	 * tight caps branch and price (a quarter of the time), then the branch
-	 * and bound with half of the rest when it found no proof; otherwise the
-	 * branch and bound alone with half of the time. */
+	 * tight caps a short probe of the branch and bound, branch and price (a
+	 * quarter of the time), then the branch and bound with half of the rest
+	 * when neither found a proof; otherwise the branch and bound alone with
+	 * half of the time. */
 	if (engine == CONSORT_ENGINE_AUTO && p->n <= AUTO_BNB_MAX_N) {
-		int order[2];
+		int order[3];
 		combinatorial_order(p, order);
-		for (int e = 0; e < 2; e++) {
+		for (int e = 0; e < 3; e++) {
 			if (status == CONSORT_STATUS_OPTIMAL || status == CONSORT_STATUS_INFEASIBLE)
 				break;
 			int use_bnp = order[e];
@@ -228,10 +235,13 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 			consort__bnb_options bo;
 			consort__bnb_options_init(&bo);
 			double left = opts->time_limit - (now() - r->t0);
+			int last = e == 2 || order[e + 1] < 0;
 			if (opts->time_limit > 0)
-				bo.time_limit = fmax(0.001, left * (e == 0 && order[1] >= 0 ? 0.25 : 0.5));
-			else if (e == 0 && order[1] >= 0)
+				bo.time_limit = fmax(0.001, left * (last ? 0.5 : 0.25));
+			else if (!last)
 				bo.time_limit = AUTO_FIRST_ENGINE_SECONDS;
+			if (e == 0 && !last)
+				bo.node_limit = AUTO_BNB_PROBE_NODES;
 			bo.start = found ? assign : NULL;
 			bo.start_k = k;
 			bo.progress = ilp_progress;

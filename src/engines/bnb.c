@@ -539,6 +539,10 @@ static int time_up(search *s)
 		s->aborted = 1;
 		return 1;
 	}
+	if (s->o->node_limit > 0 && s->nodes >= s->o->node_limit) {
+		s->stopped = 1;
+		return 1;
+	}
 	if (++s->nodes % CHECK_EVERY)
 		return 0;
 	double t = now();
