@@ -62,7 +62,6 @@ typedef struct decisions {
 
 typedef struct bnp {
 	const consort__problem *p;
-	const consort__bnb_options *o;
 	int n, T, labeled, nsec, nserv;
 	uint64_t all;           /* participants with a row */
 	uint64_t must;          /* rows that must be covered */
@@ -101,6 +100,7 @@ typedef struct bnp {
 	uint64_t need;          /* services the column must cover */
 	int ptype;
 	uint64_t chosen;        /* participants */
+	uint64_t offered;       /* services they offer */
 	uint64_t chosen_items;
 	int size;
 	double val, thr;
@@ -258,18 +258,15 @@ static int compatible(const bnp *b, uint64_t m, int type)
 	return 1;
 }
 
-static int class_of(const bnp *b, int i, uint64_t *cls)
+static uint64_t class_of(const bnp *b, int i)
 {
-	*cls = b->dc.same[i] | ((uint64_t)1 << i);
-	return 0;
+	return b->dc.same[i] | ((uint64_t)1 << i);
 }
 
 /* Puts i and j together; 0 when that contradicts an apart decision. */
 static int decide_same(bnp *b, int i, int j)
 {
-	uint64_t A, B;
-	class_of(b, i, &A);
-	class_of(b, j, &B);
+	uint64_t A = class_of(b, i), B = class_of(b, j);
 	uint64_t U = A | B, D = b->dc.diff[i] | b->dc.diff[j];
 	if (D & U)
 		return 0;
@@ -286,9 +283,7 @@ static int decide_same(bnp *b, int i, int j)
 /* Keeps i and j apart; 0 when they are together already. */
 static int decide_diff(bnp *b, int i, int j)
 {
-	uint64_t A, B;
-	class_of(b, i, &A);
-	class_of(b, j, &B);
+	uint64_t A = class_of(b, i), B = class_of(b, j);
 	if (A & B)
 		return 0;
 	for (uint64_t r = A; r; r &= r - 1)
@@ -360,10 +355,7 @@ static void record(bnp *b)
 	for (int s = 0; s < b->nsec; s++)
 		if (b->cnt[s] < g->sec_min[s])
 			return;
-	uint64_t offered = 0;
-	for (uint64_t r = b->chosen; r; r &= r - 1)
-		offered |= b->offm[__builtin_ctzll(r)];
-	if (b->need & ~offered)
+	if (b->need & ~b->offered)
 		return;
 	if (b->p->has_min_fit) {
 		double x = b->p->min_fit - consort__min_fit_tolerance(b->p->min_fit);
@@ -447,10 +439,7 @@ static void price_dfs(bnp *b, int k)
 	for (int s = 0; s < b->nsec; s++)
 		if (b->cnt[s] + b->remsec[k * b->nsec + s] < g->sec_min[s])
 			return;
-	uint64_t offered = 0;
-	for (uint64_t r = b->chosen; r; r &= r - 1)
-		offered |= b->offm[__builtin_ctzll(r)];
-	if (b->need & ~(offered | b->remoff[k]))
+	if (b->need & ~(b->offered | b->remoff[k]))
 		return;
 	if (price_bound(b, k) <= b->thr)
 		return;
@@ -463,6 +452,8 @@ static void price_dfs(bnp *b, int k)
 		b->val += add;
 		b->size += b->isz[k];
 		b->chosen |= b->imask[k];
+		uint64_t offered = b->offered;
+		b->offered |= b->ioff[k];
 		for (int s = 0; s < b->nsec; s++)
 			b->cnt[s] += b->isec[k * b->nsec + s];
 		for (int v = k + 1; v < b->m; v++)
@@ -473,6 +464,7 @@ static void price_dfs(bnp *b, int k)
 			b->link[v] -= b->iW[k][v];
 		for (int s = 0; s < b->nsec; s++)
 			b->cnt[s] -= b->isec[k * b->nsec + s];
+		b->offered = offered;
 		b->chosen &= ~b->imask[k];
 		b->size -= b->isz[k];
 		b->val -= add;
@@ -607,6 +599,7 @@ static int price(bnp *b, int t)
 	for (int c = 0; c < g->ncover; c++)
 		b->need |= (uint64_t)1 << g->cover[c];
 	b->chosen = 0;
+	b->offered = 0;
 	b->size = 0;
 	memset(b->cnt, 0, sizeof(b->cnt));
 	for (int v = 0; v < m; v++)
@@ -727,8 +720,6 @@ static branch_kind choose(bnp *b, int *bi, int *bj, double *bv)
 	int n = b->n;
 	static _Thread_local double pv[CONSORT_BNP_MAX_N][CONSORT_BNP_MAX_N];
 	double cover[CONSORT_BNP_MAX_N] = {0};
-	double lotv[CONSORT_BNP_MAX_N] = {0};
-	(void)lotv;
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
 			pv[i][j] = 0;
@@ -804,17 +795,8 @@ static branch_kind choose(bnp *b, int *bi, int *bj, double *bv)
 	return BR_NONE;
 }
 
-static int node(bnp *b, int depth);
-
-/* Explores one child under the decision already applied to b->dc. */
-static int child(bnp *b, int depth)
-{
-	apply(b);
-	return node(b, depth + 1);
-}
-
 /* Returns 0, or a negative code (memory, GLPK). */
-static int node(bnp *b, int depth)
+static int node(bnp *b)
 {
 	b->nodes++;
 	double z = 0;
@@ -870,7 +852,8 @@ static int node(bnp *b, int depth)
 			break;
 		}
 		if (ok) {
-			rc = child(b, depth);
+			apply(b);
+			rc = node(b);
 			if (rc < 0)
 				return rc;
 			if (b->stopped)
@@ -917,7 +900,6 @@ static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_option
 	memset(b, 0, sizeof(*b));
 	int n = p->n;
 	b->p = p;
-	b->o = o;
 	b->n = n;
 	b->labeled = p->nlots > 0;
 	b->T = b->labeled ? p->nlots : 1;
@@ -1051,7 +1033,7 @@ static int run(bnp *b, const consort__bnb_options *o)
 		}
 	}
 	apply(b);
-	return node(b, 0);
+	return node(b);
 }
 
 /* run() under GLPK's error hook: -3 when GLPK failed (b is freed then). */
