@@ -1,6 +1,7 @@
 /* The branch-and-bound engine against brute force on random small problems of
  * every rule kind (the same optimum or both infeasible, a feasible assignment,
- * a bound that is a bound), against GLPK on larger unstructured ones, and its
+ * a bound that is a bound; with first_feasible, a solution exactly when one
+ * exists), against GLPK on larger unstructured ones, and its
  * behaviour at the time limit. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -65,6 +66,22 @@ static int compare_one(unsigned seed, int n, int mask, int with_start)
 			fail_msg("seed %u n %d [%s]: bnb %g (bound %g), brute force %g", seed, n, kinds, obj, res.bound,
 				best);
 	}
+	consort__bnb_result_dispose(&res);
+
+	/* As a feasibility test (explain.c): a solution that meets every rule
+	 * exactly when brute force has one. */
+	consort__bnb_options o;
+	consort__bnb_options_init(&o);
+	o.first_feasible = 1;
+	if (consort__bnb_solve(&res, p, &o, NULL) != 0)
+		fail_msg("seed %u: first_feasible run failed", seed);
+	if (!feasible && res.status != CONSORT_STATUS_INFEASIBLE)
+		fail_msg("seed %u n %d [%s]: first_feasible says %d, brute force infeasible", seed, n, kinds,
+			res.status);
+	if (feasible && (!res.assign || !consort__problem_feasible(p, res.assign, res.k, NULL, 0) ||
+			    res.bound < best - 1e-6 || res.objective > best + 1e-6))
+		fail_msg("seed %u n %d [%s]: first_feasible status %d gave no valid solution (obj %g bound %g, best %g)",
+			seed, n, kinds, res.status, res.objective, res.bound, best);
 	consort__bnb_result_dispose(&res);
 	consort__problem_free(p);
 	return feasible;

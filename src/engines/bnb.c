@@ -569,6 +569,8 @@ static void leaf(search *s)
 	s->has_inc = 1;
 	s->inc = s->val;
 	memcpy(s->best + s->d0, s->grp + s->d0, (size_t)(s->n - s->d0) * sizeof(int));
+	if (!s->relaxed && s->o->first_feasible)
+		s->stopped = 1;
 }
 
 /* Candidate places of depth d, best gain first; returns their count. */
