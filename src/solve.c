@@ -35,9 +35,6 @@
  * take 3 times as long (bench/README.md). */
 #define AUTO_BNB_PROBE_NODES 20000L
 
-/* The largest size cap with which auto runs branch and price. */
-#define AUTO_BNP_FIRST_MAX_CAP 12
-
 /* Linking rows a lot model needs (3 per pair and lot) above which auto does
  * not build it: MDGPLIB n = 120 with 10 lots would need 214,200 rows and 150 MiB
  * and prove nothing (bench/README.md). */
@@ -48,26 +45,20 @@
 #define AUTO_GIVE_UP_GAP 0.5
 
 /* Which combinatorial exact engines auto runs, in order (order[e]: 1 branch
- * and price, 0 branch and bound, -1 none). Branch and price when every consortium has a
- * size cap below n and at most AUTO_BNP_FIRST_MAX_CAP: its set-partitioning
- * LP sees how capped consortia spread the members, where bnb's bound is
- * 30-50 % off, and its pricing stays cheap for columns that small. bnb
- * otherwise: its bound is tight without caps and its nodes cost nanoseconds,
- * not LPs (bench/README.md, "unstructured": size K = 3, n = 30, cap 11: 1.4 s
- * against no proof in 60 s; K = 2, n = 30, cap 16: 9.9 s against 0.1 s),
- * and alone with half the time: without caps the set-partitioning LP is
- * weak as well (optional, K = 5, n = 24: 1 of 5 proved after bnb's quarter
- * against 3 of 5 with bnb's half). */
+ * and price, 0 branch and bound, -1 none). Branch and price when no
+ * consortium can take everyone (consort__bnp_column_cap below n: a size cap,
+ * or the other consortia's minimum members): its set-partitioning LP sees how
+ * the members must spread, where bnb's bound is 30-50 % off (bench/README.md,
+ * "unstructured": optional, K = 5, n = 30: every session within 0.9 s against
+ * none proved in 60 s; size K = 3, n = 30: 1.4 s against none). A probe of
+ * the branch and bound first (planted sessions close within it), the branch
+ * and bound after. bnb alone when a consortium may hold everyone (clique
+ * partitioning): its bound is tight there and its nodes cost nanoseconds. */
 static void combinatorial_order(const consort__problem *p, int order[3])
 {
-	int cap = 0;
-	for (int g = 0; g < (p->nlots ? p->nlots : 1); g++) {
-		int c = consort__problem_group(p, g)->size_max;
-		cap = c > cap ? c : cap;
-	}
-	int bnp_first = cap < p->n && cap <= AUTO_BNP_FIRST_MAX_CAP;
-	order[0] = 0; /* capped: a probe of AUTO_BNB_PROBE_NODES nodes first */
-	order[1] = bnp_first ? 1 : -1; /* uncapped: branch and price's LP is weak too (optional, K = 5) */
+	int bnp_first = consort__bnp_column_cap(p) < p->n;
+	order[0] = 0; /* then: a probe of AUTO_BNB_PROBE_NODES nodes first */
+	order[1] = bnp_first ? 1 : -1;
 	order[2] = bnp_first ? 0 : -1;
 }
 
@@ -237,7 +228,7 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 			double left = opts->time_limit - (now() - r->t0);
 			int last = e == 2 || order[e + 1] < 0;
 			if (opts->time_limit > 0)
-				bo.time_limit = fmax(0.001, left * (last ? 0.5 : 0.25));
+				bo.time_limit = fmax(0.001, left * (last || use_bnp ? 0.5 : 0.25));
 			else if (!last)
 				bo.time_limit = AUTO_FIRST_ENGINE_SECONDS;
 			if (e == 0 && !last)

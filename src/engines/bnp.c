@@ -69,6 +69,8 @@ typedef struct bnp {
 	uint64_t *offm;         /* n: services each participant offers, as a mask */
 	uint64_t *typeok;       /* T: who may be in a column of type t (pins) */
 	const consort__group **gc; /* T */
+	int *cap;               /* T: the most members a column of type t can have in any solution */
+	int *seccap;            /* T * nsec: the same for each sector */
 	double M, lowest, scale, grid;
 	decisions dc;
 
@@ -392,7 +394,7 @@ static void record(bnp *b)
 /* The bound of every column that adds items k.. to the current one. */
 static double price_bound(bnp *b, int k)
 {
-	int room = b->pg->size_max - b->size;
+	int room = b->cap[b->ptype] - b->size;
 	if (room <= 0 || k >= b->m)
 		return b->val;
 	int m = b->m, h = 0;
@@ -444,9 +446,10 @@ static void price_dfs(bnp *b, int k)
 	if (price_bound(b, k) <= b->thr)
 		return;
 	/* with item k */
-	int ok = b->size + b->isz[k] <= g->size_max && !(b->idiff[k] & b->chosen);
+	int ok = b->size + b->isz[k] <= b->cap[b->ptype] && !(b->idiff[k] & b->chosen);
+	const int *seccap = b->seccap + (size_t)b->ptype * b->nsec;
 	for (int s = 0; ok && s < b->nsec; s++)
-		ok = b->cnt[s] + b->isec[k * b->nsec + s] <= g->sec_max[s];
+		ok = b->cnt[s] + b->isec[k * b->nsec + s] <= seccap[s];
 	if (ok) {
 		double add = b->ia[k] + b->link[k];
 		b->val += add;
@@ -620,6 +623,7 @@ static int price(bnp *b, int t)
 }
 
 /* ---- the node LP ---- */
+
 
 /* Column generation to the LP optimum of the current node. Returns 1 with
  * *z its value, 0 when stopped, -1 on memory, -2 when GLPK fails. */
@@ -886,7 +890,7 @@ static void bnp_free(bnp *b)
 {
 	free(b->secm), free(b->offm), free(b->typeok), free(b->gc), free(b->cols), free(b->hkeys), free(b->hvals);
 	free(b->pi), free(b->isec), free(b->tops), free(b->remsec), free(b->best), free(b->assign);
-	free(b->dc.lotin), free(b->dc.lotout);
+	free(b->dc.lotin), free(b->dc.lotout), free(b->cap), free(b->seccap);
 	if (b->lp)
 		glp_delete_prob(b->lp);
 	b->lp = NULL;
@@ -895,6 +899,77 @@ static void bnp_free(bnp *b)
 #define ALLOC(ptr, count) ((ptr) = calloc((size_t)((count) > 0 ? (count) : 1), sizeof(*(ptr))))
 
 /* 0, -1 on memory, 1 when the pins make the problem infeasible outright. */
+/* The caps of a column beyond its own rules: the other consortia every
+ * solution has (kmin - 1 of them, or every other lot) take their minimum
+ * members, of every sector, from the same participants (`all`; secm: the
+ * members of each sector). A column above them is in no solution, and pricing
+ * never builds one: this keeps the LP from mixing a consortium too large to
+ * leave room for the others (optional, K = 5, n = 20: root LP 61.8 -> 55.5,
+ * the optimum). cap: T entries; seccap: T * nsec. */
+static void column_caps(const consort__problem *p, uint64_t all, const uint64_t *secm, int *cap, int *seccap)
+{
+	int T = p->nlots ? p->nlots : 1, nsec = p->nsec;
+	int avail = __builtin_popcountll(all), tot_min = 0;
+	int own_of[CONSORT_BNP_MAX_N + 1];
+	for (int t = 0; t < T; t++) {
+		const consort__group *g = consort__problem_group(p, t);
+		int ss = 0;
+		for (int s = 0; s < nsec; s++)
+			ss += g->sec_min[s];
+		own_of[t] = g->size_min > ss ? g->size_min : ss;
+		tot_min += own_of[t];
+	}
+	int others = p->nlots ? 1 : (p->kmin > 1 ? p->kmin - 1 : 0);
+	for (int t = 0; t < T; t++) {
+		const consort__group *g = consort__problem_group(p, t);
+		int c = avail - (p->nlots ? tot_min - own_of[t] : others * own_of[t]);
+		cap[t] = g->size_max < c ? g->size_max : c;
+		for (int s = 0; s < nsec; s++) {
+			int need = 0;
+			if (p->nlots) {
+				for (int u = 0; u < T; u++)
+					if (u != t)
+						need += consort__problem_group(p, u)->sec_min[s];
+			} else {
+				need = others * g->sec_min[s];
+			}
+			int cs = __builtin_popcountll(all & secm[s]) - need;
+			seccap[(size_t)t * nsec + s] = g->sec_max[s] < cs ? g->sec_max[s] : cs;
+		}
+	}
+}
+
+/* Who gets a row: everyone not absent and not pinned outside. */
+static uint64_t rows_of(const consort__problem *p)
+{
+	uint64_t all = 0;
+	for (int i = 0; i < p->n; i++)
+		if (!(p->absent && p->absent[i]) && !(p->fixed && p->fixed[i] == -1))
+			all |= (uint64_t)1 << i;
+	return all;
+}
+
+int consort__bnp_column_cap(const consort__problem *p)
+{
+	if (!consort__bnp_supported(p))
+		return p->n;
+	int T = p->nlots ? p->nlots : 1;
+	uint64_t *secm = calloc((size_t)(p->nsec ? p->nsec : 1), sizeof(uint64_t));
+	int *cap = calloc((size_t)T, sizeof(int));
+	int *seccap = calloc((size_t)T * (size_t)(p->nsec ? p->nsec : 1), sizeof(int));
+	int most = p->n;
+	if (secm && cap && seccap) {
+		for (int i = 0; i < p->n; i++)
+			secm[p->sector[i]] |= (uint64_t)1 << i;
+		column_caps(p, rows_of(p), secm, cap, seccap);
+		most = 0;
+		for (int t = 0; t < T; t++)
+			most = cap[t] > most ? cap[t] : most;
+	}
+	free(secm), free(cap), free(seccap);
+	return most;
+}
+
 static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_options *o)
 {
 	memset(b, 0, sizeof(*b));
@@ -910,7 +985,8 @@ static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_option
 	    !ALLOC(b->pi, n) || !ALLOC(b->isec, CONSORT_BNP_MAX_N * p->nsec) ||
 	    !ALLOC(b->tops, (size_t)CONSORT_BNP_MAX_N * (CONSORT_BNP_MAX_N + 1) * (CONSORT_BNP_MAX_N + 1)) ||
 	    !ALLOC(b->remsec, (CONSORT_BNP_MAX_N + 1) * p->nsec) || !ALLOC(b->best, n) || !ALLOC(b->assign, n) ||
-	    !ALLOC(b->dc.lotin, T) || !ALLOC(b->dc.lotout, T))
+	    !ALLOC(b->dc.lotin, T) || !ALLOC(b->dc.lotout, T) || !ALLOC(b->cap, T) ||
+	    !ALLOC(b->seccap, (size_t)T * p->nsec))
 		return -1;
 	for (int t = 0; t < T; t++) {
 		b->gc[t] = b->labeled ? &p->lot[t] : &p->global;
@@ -944,6 +1020,7 @@ static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_option
 		b->must |= ((uint64_t)1 << p->together[t][0]) | ((uint64_t)1 << p->together[t][1]);
 	for (int t = 0; t < T; t++)
 		b->typeok[t] &= b->all;
+	column_caps(p, b->all, b->secm, b->cap, b->seccap);
 	double pos = 0, neg = 0;
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++) {

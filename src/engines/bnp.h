@@ -23,6 +23,11 @@
  * rules, no exclusions and no maxmin objective (bnb and GLPK take those). */
 int consort__bnp_supported(const consort__problem *p);
 
+/* The most members a consortium of p can have in any solution: its size cap,
+ * or fewer when the other consortia every solution has need their minimum
+ * members (p->n when p is not supported). Pricing builds no larger column. */
+int consort__bnp_column_cap(const consort__problem *p);
+
 /* Solves p (consort__bnp_supported must hold), with bnb's options and result
  * (nodes: branch-and-price nodes; doll_seconds: 0). Returns 0 with a result
  * whatever its status, CONSORT_EUSAGE when p is not supported, CONSORT_ENOMEM,
