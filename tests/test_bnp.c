@@ -240,6 +240,49 @@ static void test_declined(void **state)
 	consort__problem_free(p);
 }
 
+/* The column cap: what the other consortia's minimums leave, never above the
+ * size cap; with lots, the other lots' minimums. */
+static void test_column_cap(void **state)
+{
+	(void)state;
+	consort__problem *p = randprob_make(11, 10, 0);
+	assert_non_null(p);
+	assert_int_equal(p->nlots, 0);
+	p->everyone = 0;
+	p->kmin = p->kmax = 3;
+	p->global.size_min = 3;
+	p->global.size_max = 10;
+	for (int s = 0; s < p->nsec; s++)
+		p->global.sec_min[s] = 0;
+	assert_int_equal(consort__bnp_column_cap(p), 10 - 2 * 3);
+	p->global.size_max = 3;
+	assert_int_equal(consort__bnp_column_cap(p), 3);
+	p->global.size_max = 10;
+	p->kmin = 1; /* one consortium may be all there is */
+	assert_int_equal(consort__bnp_column_cap(p), 10);
+	consort__problem_free(p);
+
+	for (unsigned seed = 0; seed < 40; seed++) {
+		p = randprob_make(seed, 9, RP_LOTS);
+		assert_non_null(p);
+		int most = 0;
+		for (int t = 0; t < p->nlots; t++) {
+			int others = 0;
+			for (int u = 0; u < p->nlots; u++)
+				if (u != t) {
+					int ss = 0;
+					for (int s = 0; s < p->nsec; s++)
+						ss += p->lot[u].sec_min[s];
+					others += p->lot[u].size_min > ss ? p->lot[u].size_min : ss;
+				}
+			int c = p->n - others < p->lot[t].size_max ? p->n - others : p->lot[t].size_max;
+			most = c > most ? c : most;
+		}
+		assert_int_equal(consort__bnp_column_cap(p), most);
+		consort__problem_free(p);
+	}
+}
+
 /* Capped problems beyond brute force: the same status and optimum as bnb. */
 static void test_against_bnb(void **state)
 {
@@ -416,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_against_brute_force),
 		cmocka_unit_test(test_extended_rules),
 		cmocka_unit_test(test_declined),
+		cmocka_unit_test(test_column_cap),
 		cmocka_unit_test(test_against_bnb),
 		cmocka_unit_test(test_time_limit),
 	};
