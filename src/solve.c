@@ -44,10 +44,20 @@
  * the heuristic's start: see consort__ilp_options.give_up_gap. */
 #define AUTO_GIVE_UP_GAP 0.5
 
+/* Branch and price runs when no consortium can hold everyone and either the
+ * columns are capped at this many members or, on average, a consortium must
+ * take at most AUTO_BNP_SMALL_AVERAGE of the members that must be placed
+ * (none when everyone may stay outside). Large forced columns make pricing
+ * expensive where bnb's bound is tight (K = 2, n = 30, size and lots: bnb in
+ * 0.1-0.3 s, branch and price 5-30 s). */
+#define AUTO_BNP_SMALL_CAP 12
+#define AUTO_BNP_SMALL_AVERAGE 6
+
 /* Which combinatorial exact engines auto runs, in order (order[e]: 1 branch
  * and price, 0 branch and bound, -1 none). Branch and price when no
  * consortium can take everyone (consort__bnp_column_cap below n: a size cap,
- * or the other consortia's minimum members): its set-partitioning LP sees how
+ * or the other consortia's minimum members) and the columns that matter are
+ * small (see AUTO_BNP_SMALL_CAP): its set-partitioning LP sees how
  * the members must spread, where bnb's bound is 30-50 % off (bench/README.md,
  * "unstructured": optional, K = 5, n = 30: every session within 0.9 s against
  * none proved in 60 s; size K = 3, n = 30: 1.4 s against none). A probe of
@@ -56,7 +66,9 @@
  * partitioning): its bound is tight there and its nodes cost nanoseconds. */
 static void combinatorial_order(const consort__problem *p, int order[3])
 {
-	int bnp_first = consort__bnp_column_cap(p) < p->n;
+	int cap = consort__bnp_column_cap(p);
+	int must = p->everyone ? p->n : 0, groups = p->nlots ? p->nlots : p->kmax;
+	int bnp_first = cap < p->n && (cap <= AUTO_BNP_SMALL_CAP || must <= AUTO_BNP_SMALL_AVERAGE * groups);
 	order[0] = 0; /* then: a probe of AUTO_BNB_PROBE_NODES nodes first */
 	order[1] = bnp_first ? 1 : -1;
 	order[2] = bnp_first ? 0 : -1;
