@@ -919,7 +919,7 @@ static void column_caps(const consort__problem *p, uint64_t all, const uint64_t 
 		own_of[t] = g->size_min > ss ? g->size_min : ss;
 		tot_min += own_of[t];
 	}
-	int others = p->nlots ? 1 : (p->kmin > 1 ? p->kmin - 1 : 0);
+	int others = p->kmin > 1 ? p->kmin - 1 : 0; /* without lots: the other consortia */
 	for (int t = 0; t < T; t++) {
 		const consort__group *g = consort__problem_group(p, t);
 		int c = avail - (p->nlots ? tot_min - own_of[t] : others * own_of[t]);
