@@ -221,11 +221,11 @@ static int solve_total(outcome *oc, const consort__problem *p, consort_engine en
 	const char *engine_name = "heuristic";
 	double bound = r->bound;
 
-	/* 2a. auto on workshop sizes: the combinatorial exact engines. With
-	 * tight caps a short probe of the branch and bound, branch and price (a
-	 * quarter of the time), then the branch and bound with half of the rest
-	 * when neither found a proof; otherwise the branch and bound alone with
-	 * half of the time. */
+	/* 2a. auto on workshop sizes: the combinatorial exact engines in the
+	 * order of combinatorial_order. With branch and price: a short probe of
+	 * the branch and bound, branch and price (half of the time), then the
+	 * branch and bound with half of the rest when neither found a proof;
+	 * otherwise the branch and bound alone with half of the time. */
 	if (engine == CONSORT_ENGINE_AUTO && p->n <= AUTO_BNB_MAX_N) {
 		int order[3];
 		combinatorial_order(p, order);

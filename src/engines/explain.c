@@ -2,9 +2,10 @@
  * together, found by a deletion filter (Chinneck & Dravnieks, ORSA J. Computing
  * 3, 1991): each rule is dropped in turn and stays dropped while the rest are
  * still infeasible. Each feasibility test first gives the combinatorial branch
- * and bound a few thousand nodes (its propagation proves most clashes of counts
- * at the root, and a found proposal proves feasibility), then tries the
- * heuristic, then GLPK. */
+ * and bound EXPLAIN_BNB_NODES nodes, stopping at its first solution (its
+ * propagation proves most clashes of counts at once, and a found proposal
+ * proves feasibility), then tries the heuristic until its first proposal,
+ * then GLPK. */
 #include "engines/explain.h"
 #include "engines/bnb.h"
 #include "engines/heuristic.h"
