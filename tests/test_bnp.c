@@ -60,14 +60,10 @@ static void solve_bnp(consort__bnb_result *res, const consort__problem *p, const
 		fail_msg("%s: bnp returned %d: %s", what, rc, err.message);
 }
 
-/* Solves one problem with bnp and brute force and compares; returns 1 if feasible. */
-static int compare_one(unsigned seed, int n, int mask, int with_start)
+/* Solves p with bnp and brute force and compares; returns 1 if feasible.
+ * Frees p. */
+static int compare_problem(consort__problem *p, const char *what, int with_start)
 {
-	consort__problem *p = randprob_make(seed, n, mask);
-	assert_non_null(p);
-	char what[240];
-	snprintf(what, sizeof(what), "seed %u n %d [%s]%s", seed, n, randprob_describe(mask),
-		with_start ? " with start" : "");
 	if (!consort__bnp_supported(p))
 		fail_msg("%s: consort__bnp_supported says no (no exclusions, no maxmin)", what);
 	int bassign[BRUTE_MAX_N], bk = 0;
@@ -100,6 +96,17 @@ static int compare_one(unsigned seed, int n, int mask, int with_start)
 	consort__bnb_result_dispose(&res);
 	consort__problem_free(p);
 	return feasible;
+}
+
+/* Solves one random problem with bnp and brute force and compares; returns 1 if feasible. */
+static int compare_one(unsigned seed, int n, int mask, int with_start)
+{
+	consort__problem *p = randprob_make(seed, n, mask);
+	assert_non_null(p);
+	char what[240];
+	snprintf(what, sizeof(what), "seed %u n %d [%s]%s", seed, n, randprob_describe(mask),
+		with_start ? " with start" : "");
+	return compare_problem(p, what, with_start);
 }
 
 /* Every rule kind on its own, then random mixes, with and without a start. */
@@ -200,6 +207,42 @@ static void test_extended_rules(void **state)
 	print_message("%d problems with min_fit, pins, absent members: %d feasible, all agree\n", count, feasible);
 	assert_true(feasible > count / 5);
 	assert_true(count - feasible > count / 20);
+}
+
+/* Lots with wide, overlapping size ranges on mostly positive weights, as in a
+ * workshop with tender lots: the LP then likes to mix a small and a large
+ * column of one lot, and branch and price splits the lot's size range
+ * (about two dozen such branchings over these problems, twice as many as in
+ * the tests above). Sectors, cover and optional members in some. */
+static void test_lot_sizes(void **state)
+{
+	(void)state;
+	static const int extra[] = {0, RP_SECTOR, RP_COVER, RP_OPTIONAL, RP_SECTOR | RP_COVER, RP_REAL};
+	int count = quick() ? 60 : 300, feasible = 0;
+	for (int t = 0; t < count; t++) {
+		unsigned seed = 52000u + (unsigned)t;
+		int n = 8 + t % 4, mask = RP_LOTS | extra[t % 6];
+		consort__problem *p = randprob_make(seed, n, mask);
+		assert_non_null(p);
+		srand(seed);
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++) {
+				double v = rand() % 5 == 0 ? -0.5 * (rand() % 4) : 0.5 * (rand() % 6);
+				if (mask & RP_REAL)
+					v += (rand() % 1000) / 1000.0;
+				p->w[i * n + j] = p->w[j * n + i] = v;
+			}
+		for (int l = 0; l < p->nlots; l++) {
+			p->lot[l].size_min = 1 + l + rand() % 2;
+			p->lot[l].size_max = n / p->nlots + 1 + l + rand() % 3;
+		}
+		char what[240];
+		snprintf(what, sizeof(what), "seed %u n %d [lot sizes, %s]", seed, n, randprob_describe(mask));
+		feasible += compare_problem(p, what, t % 3 == 0);
+	}
+	print_message("%d problems with lot size ranges: %d feasible, all agree with brute force\n", count,
+		feasible);
+	assert_true(feasible > count / 2);
 }
 
 /* What bnp declines (bnb and GLPK take it): exclusions, maxmin, n > 64. */
@@ -458,6 +501,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_brute_force),
 		cmocka_unit_test(test_extended_rules),
+		cmocka_unit_test(test_lot_sizes),
 		cmocka_unit_test(test_declined),
 		cmocka_unit_test(test_column_cap),
 		cmocka_unit_test(test_against_bnb),

@@ -14,10 +14,18 @@
  *
  * A node's decisions: pairs together (same) or apart (diff), closed
  * transitively (classes of same, diff between classes); participants placed
- * (in) or outside (out); with lots, a participant in lot t or not in lot t.
- * A column is compatible with a node when it holds every class whole, no two
- * classes apart, nobody out and nobody where its lot decision forbids;
- * incompatible columns are fixed at 0. Pricing searches, for each column type
+ * (in) or outside (out); with lots, a participant in lot t or not in lot t,
+ * and the size range of each lot. A column is compatible with a node when it
+ * holds every class whole, no two classes apart, nobody out, nobody where its
+ * lot decision forbids and, with lots, its size within its lot's range;
+ * incompatible columns are fixed at 0.
+ *
+ * Branching, in order: with lots, a lot whose LP columns have two sizes
+ * (sizes up to s, or above s: workshop lots with wide size ranges make the LP
+ * mix a small and a large column of one lot, and this split closes their gap
+ * in a few nodes where pair branching needed hundreds); a fractional pair
+ * (Ryan-Foster: together or apart); a fractional placement; a participant's
+ * fractional lot. Pricing searches, for each column type
  * (the one global group, or each lot), the subsets of classes with the
  * largest reduced cost w(c) - sum pi_i - mu_t, pruned by a bound of half of
  * each class's best positive weights within the room left (its proof of
@@ -58,6 +66,7 @@ typedef struct decisions {
 	uint64_t same[CONSORT_BNP_MAX_N], diff[CONSORT_BNP_MAX_N];
 	uint64_t in, out;
 	uint64_t *lotin, *lotout; /* T masks each */
+	uint8_t smin[CONSORT_BNP_MAX_N + 1], smax[CONSORT_BNP_MAX_N + 1]; /* with lots: the size range of each lot */
 } decisions;
 
 typedef struct bnp {
@@ -71,6 +80,7 @@ typedef struct bnp {
 	const consort__group **gc; /* T */
 	int *cap;               /* T: the most members a column of type t can have in any solution */
 	int *seccap;            /* T * nsec: the same for each sector */
+	int *own;               /* T: the fewest members of a column of type t (size and sector minimums) */
 	double M, lowest, scale, grid;
 	decisions dc;
 
@@ -100,7 +110,7 @@ typedef struct bnp {
 	int cnt[64];            /* sector counts of the column being built (nsec <= 64) */
 	const consort__group *pg;
 	uint64_t need;          /* services the column must cover */
-	int ptype;
+	int ptype, pmin, pcap;  /* the type being priced and its size range at this node */
 	uint64_t chosen;        /* participants */
 	uint64_t offered;       /* services they offer */
 	uint64_t chosen_items;
@@ -246,6 +256,9 @@ static int compatible(const bnp *b, uint64_t m, int type)
 	if (m & (d->out | ~b->typeok[type]))
 		return 0;
 	if (b->labeled) {
+		int sz = __builtin_popcountll(m);
+		if (sz < d->smin[type] || sz > d->smax[type])
+			return 0;
 		if (m & d->lotout[type])
 			return 0;
 		for (int t = 0; t < b->T; t++)
@@ -352,7 +365,7 @@ static void record(bnp *b)
 		return;
 	/* the rules that only a whole column can meet */
 	const consort__group *g = b->pg;
-	if (b->size < g->size_min)
+	if (b->size < b->pmin)
 		return;
 	for (int s = 0; s < b->nsec; s++)
 		if (b->cnt[s] < g->sec_min[s])
@@ -394,7 +407,7 @@ static void record(bnp *b)
 /* The bound of every column that adds items k.. to the current one. */
 static double price_bound(bnp *b, int k)
 {
-	int room = b->cap[b->ptype] - b->size;
+	int room = b->pcap - b->size;
 	if (room <= 0 || k >= b->m)
 		return b->val;
 	int m = b->m, h = 0;
@@ -436,7 +449,7 @@ static void price_dfs(bnp *b, int k)
 		return;
 	const consort__group *g = b->pg;
 	/* can the rest still fill the minimums? */
-	if (b->size + b->remsz[k] < g->size_min)
+	if (b->size + b->remsz[k] < b->pmin)
 		return;
 	for (int s = 0; s < b->nsec; s++)
 		if (b->cnt[s] + b->remsec[k * b->nsec + s] < g->sec_min[s])
@@ -446,7 +459,7 @@ static void price_dfs(bnp *b, int k)
 	if (price_bound(b, k) <= b->thr)
 		return;
 	/* with item k */
-	int ok = b->size + b->isz[k] <= b->cap[b->ptype] && !(b->idiff[k] & b->chosen);
+	int ok = b->size + b->isz[k] <= b->pcap && !(b->idiff[k] & b->chosen);
 	const int *seccap = b->seccap + (size_t)b->ptype * b->nsec;
 	for (int s = 0; ok && s < b->nsec; s++)
 		ok = b->cnt[s] + b->isec[k * b->nsec + s] <= seccap[s];
@@ -476,9 +489,39 @@ static void price_dfs(bnp *b, int k)
 	price_dfs(b, k + 1);
 }
 
+/* The sizes a column of type t may have at this node: its rules, its caps,
+ * and with lots the size ranges that branching gave every lot (the other
+ * lots take at least their minimums; when everyone is placed, they hold at
+ * most their maximums of the rest). */
+static void size_range(const bnp *b, int t, int *lo, int *hi)
+{
+	*lo = b->gc[t]->size_min;
+	*hi = b->cap[t];
+	if (!b->labeled)
+		return;
+	const decisions *d = &b->dc;
+	int avail = __builtin_popcountll(b->all & ~d->out), others_min = 0, others_max = 0;
+	for (int u = 0; u < b->T; u++) {
+		if (u == t)
+			continue;
+		others_min += b->own[u] > d->smin[u] ? b->own[u] : d->smin[u];
+		others_max += b->cap[u] < d->smax[u] ? b->cap[u] : d->smax[u];
+	}
+	if (d->smin[t] > *lo)
+		*lo = d->smin[t];
+	if ((b->must | d->in) == b->all && avail - others_max > *lo)
+		*lo = avail - others_max;
+	if (d->smax[t] < *hi)
+		*hi = d->smax[t];
+	if (avail - others_min < *hi)
+		*hi = avail - others_min;
+}
+
 /* Prices columns of type t; adds the best found to the pool. Returns the
- * number added, -1 on memory. */
-static int price(bnp *b, int t)
+ * number added, -1 on memory; *best is the largest reduced cost of a column
+ * of type t, or RC_TOL * scale when none is above that (exact unless
+ * stopped). */
+static int price(bnp *b, int t, double *best)
 {
 	const decisions *d = &b->dc;
 	int n = b->n, nsec = b->nsec;
@@ -598,6 +641,7 @@ static int price(bnp *b, int t)
 	const consort__group *g = b->gc[t];
 	b->pg = g;
 	b->ptype = t;
+	size_range(b, t, &b->pmin, &b->pcap);
 	b->need = 0;
 	for (int c = 0; c < g->ncover; c++)
 		b->need |= (uint64_t)1 << g->cover[c];
@@ -612,6 +656,9 @@ static int price(bnp *b, int t)
 	b->nkeep = 0;
 	price_dfs(b, 0);
 	int added = 0;
+	*best = RC_TOL * b->scale;
+	for (int k = 0; k < b->nkeep; k++)
+		*best = fmax(*best, b->keep[k].rc);
 	for (int k = 0; k < b->nkeep; k++) {
 		if (pool_find(b, b->keep[k].m, t) >= 0)
 			continue; /* in the pool and priced out: rounding; not a new column */
@@ -625,8 +672,21 @@ static int price(bnp *b, int t)
 /* ---- the node LP ---- */
 
 
-/* Column generation to the LP optimum of the current node. Returns 1 with
- * *z its value, 0 when stopped, -1 on memory, -2 when GLPK fails. */
+/* Whether a node with LP bound z can hold a better solution of the rules. */
+static int promising(const bnp *b, double z);
+
+/* Column generation at the current node. Returns 1 with *z the LP optimum
+ * over every column, 2 with *z a bound that closes the node before the LP
+ * optimum is reached, 0 when stopped, -1 on memory, -2 when GLPK fails.
+ *
+ * Every round gives a Lagrangian bound (Lasdon 1970; Vanderbeck 2005):
+ * with duals pi of the participant rows (>= 0 where a row is <= 1) and mu of
+ * the consortium rows, any solution is worth at most the restricted master's
+ * value plus, for each consortium it can hold, the best reduced cost of its
+ * type: one per lot with lots, kmax of the one type without. Exact pricing
+ * gives those best reduced costs, so a round whose bound already falls to
+ * the incumbent closes the node without the rounds that would only confirm
+ * it. */
 static int solve_lp(bnp *b, double *z)
 {
 	glp_smcp sm;
@@ -651,21 +711,24 @@ static int solve_lp(bnp *b, double *z)
 		for (int t = 0; t < b->T; t++)
 			b->mu[t] = glp_get_row_dual(b->lp, b->n + 1 + t);
 		int added = 0;
+		double gap = 0;
 		for (int t = 0; t < b->T; t++) {
-			int a = price(b, t);
+			double best = 0;
+			int a = price(b, t, &best);
 			if (a < 0)
 				return -1;
 			added += a;
+			gap += (b->labeled ? 1 : b->p->kmax) * best;
 		}
 		if (b->stopped)
 			return 0;
-		if (!added) {
-			/* no column prices above thr: the LP over every column is at
-			 * most thr per consortium above the restricted one */
-			int kmax = b->labeled ? b->T : b->p->kmax;
-			*z = glp_get_obj_val(b->lp) + kmax * RC_TOL * b->scale;
+		/* no column prices above RC_TOL: the LP over every column is at
+		 * most that per consortium above the restricted one */
+		*z = glp_get_obj_val(b->lp) + gap;
+		if (!added)
 			return 1;
-		}
+		if (!promising(b, *z))
+			return 2;
 		/* the new columns are compatible by construction */
 	}
 }
@@ -677,6 +740,14 @@ static double node_value(const bnp *b, double z)
 	if (b->grid > 0)
 		return floor((z + slack) / b->grid) * b->grid;
 	return z + slack;
+}
+
+static int promising(const bnp *b, double z)
+{
+	double v = node_value(b, z);
+	if (v < b->lowest)
+		return 0;
+	return !(b->has_inc && v <= b->inc + 1e-9 * fmax(1, fabs(b->inc)));
 }
 
 /* Whether the LP solution is integral; if so, keeps it when it is feasible
@@ -716,7 +787,40 @@ static int take_integral(bnp *b)
 	return 1;
 }
 
-typedef enum { BR_NONE, BR_PAIR, BR_PLACE, BR_LOT } branch_kind;
+typedef enum { BR_NONE, BR_PAIR, BR_PLACE, BR_LOT, BR_SIZE } branch_kind;
+
+/* With lots, a lot whose LP columns have more than one size: *bi the lot,
+ * *bj the split (sizes <= *bj on one side, above on the other) whose lower
+ * side's share *bv is nearest one half. */
+static branch_kind choose_size(bnp *b, int *bi, int *bj, double *bv)
+{
+	double mass[CONSORT_BNP_MAX_N + 1][CONSORT_BNP_MAX_N + 2];
+	int T = b->T;
+	for (int t = 0; t < T; t++)
+		memset(mass[t], 0, sizeof(mass[t]));
+	for (int c = 0; c < b->ncols; c++) {
+		double x = glp_get_col_prim(b->lp, b->base + c + 1);
+		if (x > X_TOL)
+			mass[b->cols[c].type][__builtin_popcountll(b->cols[c].m)] += x;
+	}
+	double best = 0;
+	branch_kind kind = BR_NONE;
+	for (int t = 0; t < T; t++) {
+		double total = 0, below = 0;
+		for (int z = 0; z <= CONSORT_BNP_MAX_N; z++)
+			total += mass[t][z];
+		for (int z = 0; z < CONSORT_BNP_MAX_N; z++) {
+			below += mass[t][z];
+			double f = fmin(below, total - below);
+			if (f > X_TOL && f > best) {
+				best = f;
+				*bi = t, *bj = z, *bv = below / total;
+				kind = BR_SIZE;
+			}
+		}
+	}
+	return kind;
+}
 
 /* The branching of a fractional LP solution. */
 static branch_kind choose(bnp *b, int *bi, int *bj, double *bv)
@@ -740,6 +844,8 @@ static branch_kind choose(bnp *b, int *bi, int *bj, double *bv)
 	}
 	double bestf = 0;
 	branch_kind kind = BR_NONE;
+	if (b->labeled && (kind = choose_size(b, bi, bj, bv)) != BR_NONE)
+		return kind;
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++) {
 			double f = fmin(pv[i][j], 1 - pv[i][j]);
@@ -809,6 +915,8 @@ static int node(bnp *b)
 		return rc;
 	if (rc == 0)
 		return 0; /* stopped: the caller's bound covers this node */
+	if (rc == 2)
+		return 0; /* closed by its Lagrangian bound */
 	double v = node_value(b, z);
 	if (v < b->lowest)
 		return 0; /* an artificial is needed: no solution of the rules here */
@@ -852,6 +960,13 @@ static int node(bnp *b)
 			else
 				b->dc.lotout[j] |= (uint64_t)1 << i;
 			break;
+		case BR_SIZE: /* take: the sizes up to j (x: their share) */
+			if (take)
+				b->dc.smax[i] = (uint8_t)j;
+			else
+				b->dc.smin[i] = (uint8_t)(j + 1);
+			ok = b->dc.smin[i] <= b->dc.smax[i];
+			break;
 		default:
 			break;
 		}
@@ -890,7 +1005,7 @@ static void bnp_free(bnp *b)
 {
 	free(b->secm), free(b->offm), free(b->typeok), free(b->gc), free(b->cols), free(b->hkeys), free(b->hvals);
 	free(b->pi), free(b->isec), free(b->tops), free(b->remsec), free(b->best), free(b->assign);
-	free(b->dc.lotin), free(b->dc.lotout), free(b->cap), free(b->seccap);
+	free(b->dc.lotin), free(b->dc.lotout), free(b->cap), free(b->seccap), free(b->own);
 	if (b->lp)
 		glp_delete_prob(b->lp);
 	b->lp = NULL;
@@ -906,7 +1021,7 @@ static void bnp_free(bnp *b)
  * never builds one: this keeps the LP from mixing a consortium too large to
  * leave room for the others (optional, K = 5, n = 20: root LP 61.8 -> 55.5,
  * the optimum). cap: T entries; seccap: T * nsec. */
-static void column_caps(const consort__problem *p, uint64_t all, const uint64_t *secm, int *cap, int *seccap)
+static void column_caps(const consort__problem *p, uint64_t all, const uint64_t *secm, int *cap, int *seccap, int *own)
 {
 	int T = p->nlots ? p->nlots : 1, nsec = p->nsec;
 	int avail = __builtin_popcountll(all), tot_min = 0;
@@ -917,6 +1032,8 @@ static void column_caps(const consort__problem *p, uint64_t all, const uint64_t 
 		for (int s = 0; s < nsec; s++)
 			ss += g->sec_min[s];
 		own_of[t] = g->size_min > ss ? g->size_min : ss;
+		if (own)
+			own[t] = own_of[t];
 		tot_min += own_of[t];
 	}
 	int others = p->kmin > 1 ? p->kmin - 1 : 0; /* without lots: the other consortia */
@@ -961,7 +1078,7 @@ int consort__bnp_column_cap(const consort__problem *p)
 	if (secm && cap && seccap) {
 		for (int i = 0; i < p->n; i++)
 			secm[p->sector[i]] |= (uint64_t)1 << i;
-		column_caps(p, rows_of(p), secm, cap, seccap);
+		column_caps(p, rows_of(p), secm, cap, seccap, NULL);
 		most = 0;
 		for (int t = 0; t < T; t++)
 			most = cap[t] > most ? cap[t] : most;
@@ -985,7 +1102,7 @@ static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_option
 	    !ALLOC(b->pi, n) || !ALLOC(b->isec, CONSORT_BNP_MAX_N * p->nsec) ||
 	    !ALLOC(b->tops, (size_t)CONSORT_BNP_MAX_N * (CONSORT_BNP_MAX_N + 1) * (CONSORT_BNP_MAX_N + 1)) ||
 	    !ALLOC(b->remsec, (CONSORT_BNP_MAX_N + 1) * p->nsec) || !ALLOC(b->best, n) || !ALLOC(b->assign, n) ||
-	    !ALLOC(b->dc.lotin, T) || !ALLOC(b->dc.lotout, T) || !ALLOC(b->cap, T) ||
+	    !ALLOC(b->dc.lotin, T) || !ALLOC(b->dc.lotout, T) || !ALLOC(b->cap, T) || !ALLOC(b->own, T) ||
 	    !ALLOC(b->seccap, (size_t)T * p->nsec))
 		return -1;
 	for (int t = 0; t < T; t++) {
@@ -1020,7 +1137,11 @@ static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_option
 		b->must |= ((uint64_t)1 << p->together[t][0]) | ((uint64_t)1 << p->together[t][1]);
 	for (int t = 0; t < T; t++)
 		b->typeok[t] &= b->all;
-	column_caps(p, b->all, b->secm, b->cap, b->seccap);
+	column_caps(p, b->all, b->secm, b->cap, b->seccap, b->own);
+	for (int t = 0; t < T; t++) {
+		b->dc.smin[t] = 0;
+		b->dc.smax[t] = CONSORT_BNP_MAX_N;
+	}
 	double pos = 0, neg = 0;
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++) {
