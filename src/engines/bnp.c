@@ -404,31 +404,34 @@ static void record(bnp *b)
 	}
 }
 
-/* The bound of every column that adds items k.. to the current one. */
+/* The bound of every column that adds items k.. to the current one: each
+ * item's value with the current column, its own weight and half of its best
+ * positive links to later items within the room left; the largest of them,
+ * at most `room` items, and at least as many as the least size still
+ * demands (those even when their value is negative). */
 static double price_bound(bnp *b, int k)
 {
 	int room = b->pcap - b->size;
 	if (room <= 0 || k >= b->m)
 		return b->val;
-	int m = b->m, h = 0;
+	int m = b->m, h = 0, big = 1;
 	for (int v = k; v < m; v++) {
 		if (b->isz[v] > room || (b->idiff[v] & b->chosen))
 			continue;
 		int r = room - b->isz[v];
 		if (r > m)
 			r = m;
-		double x = b->ia[v] + b->link[v] + 0.5 * b->tops[((size_t)v * (m + 1) + k) * (CONSORT_BNP_MAX_N + 1) + r];
-		if (x > 0)
-			b->hv[h++] = x;
+		b->hv[h++] = b->ia[v] + b->link[v] + 0.5 * b->tops[((size_t)v * (m + 1) + k) * (CONSORT_BNP_MAX_N + 1) + r];
+		if (b->isz[v] > big)
+			big = b->isz[v];
 	}
-	/* the `room` largest (items take at least one place each) */
+	int lack = b->pmin - b->size, forced = lack > 0 ? (lack + big - 1) / big : 0;
+	if (forced > h)
+		return -HUGE_VAL; /* the least size is out of reach */
+	/* the values in descending order, as far as they count */
 	double sum = b->val;
-	if (h <= room) {
-		for (int a = 0; a < h; a++)
-			sum += b->hv[a];
-		return sum;
-	}
-	for (int a = 0; a < room; a++) {
+	int most = room < h ? room : h;
+	for (int a = 0; a < most; a++) {
 		int hi = a;
 		for (int c = a + 1; c < h; c++)
 			if (b->hv[c] > b->hv[hi])
@@ -436,6 +439,8 @@ static double price_bound(bnp *b, int k)
 		double t = b->hv[a];
 		b->hv[a] = b->hv[hi];
 		b->hv[hi] = t;
+		if (a >= forced && b->hv[a] <= 0)
+			break;
 		sum += b->hv[a];
 	}
 	return sum;
@@ -517,11 +522,72 @@ static void size_range(const bnp *b, int t, int *lo, int *hi)
 		*hi = avail - others_min;
 }
 
+/* Adds item k to the column being built (price_dfs and the greedy). */
+static void take_item(bnp *b, int k)
+{
+	b->val += b->ia[k] + b->link[k];
+	b->size += b->isz[k];
+	b->chosen |= b->imask[k];
+	b->chosen_items |= (uint64_t)1 << k;
+	b->offered |= b->ioff[k];
+	for (int s = 0; s < b->nsec; s++)
+		b->cnt[s] += b->isec[k * b->nsec + s];
+	for (int v = 0; v < b->m; v++)
+		b->link[v] += b->iW[k][v];
+}
+
+static int item_fits(const bnp *b, int k)
+{
+	if (((b->chosen_items >> k) & 1) || b->size + b->isz[k] > b->pcap || (b->idiff[k] & b->chosen))
+		return 0;
+	const int *seccap = b->seccap + (size_t)b->ptype * b->nsec;
+	for (int s = 0; s < b->nsec; s++)
+		if (b->cnt[s] + b->isec[k * b->nsec + s] > seccap[s])
+			return 0;
+	return 1;
+}
+
+/* Greedy pricing: from each item, add the item of the largest gain while
+ * one fits and gains, or while the column is below its least size; every
+ * column on the way that meets the rules is offered to record(). Finds
+ * columns of positive reduced cost cheaply when the duals are far from
+ * optimal (after branching); proves nothing. */
+static void price_greedy(bnp *b)
+{
+	int m = b->m;
+	for (int seed = 0; seed < m; seed++) {
+		b->chosen = b->offered = b->chosen_items = 0;
+		b->size = 0;
+		memset(b->cnt, 0, sizeof(b->cnt));
+		for (int v = 0; v < m; v++)
+			b->link[v] = 0;
+		b->val = -b->mu[b->ptype];
+		if (!item_fits(b, seed))
+			continue;
+		take_item(b, seed);
+		record(b);
+		for (;;) {
+			int pick = -1;
+			double gain = -HUGE_VAL;
+			for (int v = 0; v < m; v++)
+				if (item_fits(b, v) && b->ia[v] + b->link[v] > gain) {
+					gain = b->ia[v] + b->link[v];
+					pick = v;
+				}
+			if (pick < 0 || (gain <= 0 && b->size >= b->pmin))
+				break;
+			take_item(b, pick);
+			record(b);
+		}
+	}
+}
+
 /* Prices columns of type t; adds the best found to the pool. Returns the
- * number added, -1 on memory; *best is the largest reduced cost of a column
- * of type t, or RC_TOL * scale when none is above that (exact unless
- * stopped). */
-static int price(bnp *b, int t, double *best)
+ * number added, -1 on memory. With `greedy`, tries price_greedy first and
+ * searches exactly only when it finds nothing. *best is the largest reduced
+ * cost of a column of type t, or RC_TOL * scale when none is above that
+ * (exact unless stopped); HUGE_VAL when the exact search did not run. */
+static int price(bnp *b, int t, double *best, int greedy)
 {
 	const decisions *d = &b->dc;
 	int n = b->n, nsec = b->nsec;
@@ -547,7 +613,19 @@ static int price(bnp *b, int t, double *best)
 			continue;
 		cm[m++] = c;
 	}
-	/* order: the most attractive first (good columns early raise the threshold) */
+	/* order: the items that offer a service the column must cover first (past
+	 * them, a column still short of one is cut at once), then the most
+	 * attractive first (good columns early raise the threshold) */
+	uint64_t need = 0;
+	for (int c = 0; c < b->gc[t]->ncover; c++)
+		need |= (uint64_t)1 << b->gc[t]->cover[c];
+	int provider[CONSORT_BNP_MAX_N];
+	for (int u = 0; u < m; u++) {
+		provider[u] = 0;
+		for (uint64_t r = cm[u]; r; r &= r - 1)
+			if (b->offm[__builtin_ctzll(r)] & need)
+				provider[u] = 1;
+	}
 	for (int u = 0; u < m; u++) {
 		double inner = weight_of(b, cm[u]), ps = 0, pos = 0;
 		for (uint64_t r = cm[u]; r; r &= r - 1) {
@@ -566,7 +644,8 @@ static int price(bnp *b, int t, double *best)
 	}
 	for (int a = 1; a < m; a++) {
 		int x = order[a], c = a - 1;
-		while (c >= 0 && score[order[c]] < score[x]) {
+		while (c >= 0 && (provider[order[c]] < provider[x] ||
+				  (provider[order[c]] == provider[x] && score[order[c]] < score[x]))) {
 			order[c + 1] = order[c];
 			c--;
 		}
@@ -654,11 +733,33 @@ static int price(bnp *b, int t, double *best)
 	b->val = -b->mu[t];
 	b->thr = RC_TOL * b->scale;
 	b->nkeep = 0;
-	price_dfs(b, 0);
+	int exact = 1;
+	if (greedy) {
+		price_greedy(b);
+		int fresh = 0;
+		for (int k = 0; k < b->nkeep; k++)
+			fresh += pool_find(b, b->keep[k].m, t) < 0;
+		if (fresh) {
+			exact = 0;
+		} else {
+			b->chosen = b->offered = b->chosen_items = 0;
+			b->size = 0;
+			memset(b->cnt, 0, sizeof(b->cnt));
+			for (int v = 0; v < m; v++)
+				b->link[v] = 0;
+			b->val = -b->mu[t];
+			b->thr = RC_TOL * b->scale;
+			b->nkeep = 0;
+		}
+	}
+	if (exact)
+		price_dfs(b, 0);
 	int added = 0;
 	*best = RC_TOL * b->scale;
 	for (int k = 0; k < b->nkeep; k++)
 		*best = fmax(*best, b->keep[k].rc);
+	if (!exact)
+		*best = HUGE_VAL;
 	for (int k = 0; k < b->nkeep; k++) {
 		if (pool_find(b, b->keep[k].m, t) >= 0)
 			continue; /* in the pool and priced out: rounding; not a new column */
@@ -714,7 +815,7 @@ static int solve_lp(bnp *b, double *z)
 		double gap = 0;
 		for (int t = 0; t < b->T; t++) {
 			double best = 0;
-			int a = price(b, t, &best);
+			int a = price(b, t, &best, 1);
 			if (a < 0)
 				return -1;
 			added += a;
