@@ -217,8 +217,12 @@ if [ -f "$res/scale.tsv" ]; then
 fi
 
 # Unstructured series (issue 8): median and max seconds per rules, K and n (all sessions of a row),
-# and the baseline's glpsol and enumeration medians, for bench/plot-unstructured.gp.
-if [ -f "$res/workshop.tsv" ]; then
+# and the baseline's glpsol and enumeration medians, for bench/plot-unstructured.gp. From the latest
+# run of the series alone (workshop-unstructured.tsv: bench_workshop --only unstructured) when there
+# is one, else from the whole workshop run.
+unstr="$res/workshop-unstructured.tsv"
+[ -f "$unstr" ] || unstr="$res/workshop.tsv"
+if [ -f "$unstr" ]; then
 	awk -F'\t' -v OFS='\t' '
 	function med(key, a, m, i, j, t) {
 		m = cnt[key]; for (i = 1; i <= m; i++) a[i] = v[key, i]
@@ -235,7 +239,7 @@ if [ -f "$res/workshop.tsv" ]; then
 		print "rules", "K", "n", "sessions", "proved", "median_s", "max_s"
 		for (k = 1; k <= no; k++) { split(order[k], f, SUBSEP)
 			printf "%s\t%s\t%s\t%d\t%d\t%.6f\t%.6f\n", f[1], f[2], f[3], cnt[order[k]], pr[order[k]], med(order[k]), mx[order[k]] }
-	}' "$res/workshop.tsv" >"$res/unstructured-summary.tsv"
+	}' "$unstr" >"$res/unstructured-summary.tsv"
 fi
 
 if want plot; then
