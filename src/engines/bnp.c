@@ -528,6 +528,17 @@ static void size_range(const bnp *b, int t, int *lo, int *hi)
 
 static int item_fits(const bnp *b, int k);
 
+/* Starts an empty column of the type being priced (worth -mu). */
+static void clear_column(bnp *b)
+{
+	b->chosen = b->offered = b->chosen_items = 0;
+	b->size = 0;
+	memset(b->cnt, 0, sizeof(b->cnt));
+	for (int v = 0; v < b->m; v++)
+		b->link[v] = 0;
+	b->val = -b->mu[b->ptype];
+}
+
 /* Adds item k to the column being built (price_dfs and the greedy). */
 static void take_item(bnp *b, int k)
 {
@@ -627,12 +638,7 @@ static void price_greedy(bnp *b)
 {
 	int m = b->m;
 	for (int seed = 0; seed < m; seed++) {
-		b->chosen = b->offered = b->chosen_items = 0;
-		b->size = 0;
-		memset(b->cnt, 0, sizeof(b->cnt));
-		for (int v = 0; v < m; v++)
-			b->link[v] = 0;
-		b->val = -b->mu[b->ptype];
+		clear_column(b);
 		if (!item_fits(b, seed))
 			continue;
 		take_item(b, seed);
@@ -655,9 +661,8 @@ static void price_greedy(bnp *b)
 }
 
 /* Prices columns of type t; adds the best found to the pool. Returns the
- * number added, -1 on memory. heuristic: 0 searches exactly; 1 tries
- * price_greedy first and searches exactly only when it finds no new column;
- * 2 runs price_greedy alone. *best is the largest reduced
+ * number added, -1 on memory. heuristic: price_greedy instead of the exact
+ * search. *best is the largest reduced
  * cost of a column of type t, or RC_TOL * scale when none is above that
  * (exact unless stopped); HUGE_VAL when the exact search did not run. */
 static int price(bnp *b, int t, double *best, int heuristic)
@@ -797,41 +802,18 @@ static int price(bnp *b, int t, double *best, int heuristic)
 	b->need = 0;
 	for (int c = 0; c < g->ncover; c++)
 		b->need |= (uint64_t)1 << g->cover[c];
-	b->chosen = 0;
-	b->offered = 0;
-	b->size = 0;
-	memset(b->cnt, 0, sizeof(b->cnt));
-	for (int v = 0; v < m; v++)
-		b->link[v] = 0;
-	b->val = -b->mu[t];
+	clear_column(b);
 	b->thr = RC_TOL * b->scale;
 	b->nkeep = 0;
-	int exact = 1;
-	if (heuristic) {
+	if (heuristic)
 		price_greedy(b);
-		int fresh = 0;
-		for (int k = 0; k < b->nkeep; k++)
-			fresh += pool_find(b, b->keep[k].m, t) < 0;
-		if (fresh || heuristic == 2) {
-			exact = 0;
-		} else {
-			b->chosen = b->offered = b->chosen_items = 0;
-			b->size = 0;
-			memset(b->cnt, 0, sizeof(b->cnt));
-			for (int v = 0; v < m; v++)
-				b->link[v] = 0;
-			b->val = -b->mu[t];
-			b->thr = RC_TOL * b->scale;
-			b->nkeep = 0;
-		}
-	}
-	if (exact)
+	else
 		price_dfs(b, 0);
 	int added = 0;
 	*best = RC_TOL * b->scale;
 	for (int k = 0; k < b->nkeep; k++)
 		*best = fmax(*best, b->keep[k].rc);
-	if (!exact)
+	if (heuristic)
 		*best = HUGE_VAL;
 	for (int k = 0; k < b->nkeep; k++) {
 		if (pool_find(b, b->keep[k].m, t) >= 0)
@@ -892,7 +874,7 @@ static int solve_lp(bnp *b, double *z)
 			gap = 0;
 			for (int t = 0; t < b->T; t++) {
 				double best = 0;
-				int a = price(b, t, &best, pass == 0 ? 2 : 0);
+				int a = price(b, t, &best, pass == 0);
 				if (a < 0)
 					return -1;
 				added += a;
