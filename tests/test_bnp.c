@@ -2,7 +2,8 @@
  * every rule kind (the same optimum or both infeasible, a feasible assignment,
  * a bound that is a bound), with min_fit, pins and absent members (and the
  * exclusions it declines), against the combinatorial branch and bound on
- * larger capped problems, and its behaviour at the time limit. */
+ * larger capped problems, its behaviour at the time limit and its progress
+ * calls. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -493,6 +494,60 @@ static void time_limit_seed(unsigned seed, int kind)
 	consort__bnb_result_dispose(&ref);
 }
 
+/* Progress calls: every bound a bound on the optimum, every incumbent a
+ * value some solution reaches, the clock moving forward. */
+typedef struct progress_log {
+	int calls, with_bound;
+	double last_s, min_bound, max_inc;
+} progress_log;
+
+static void on_progress(double seconds, int has_inc, double inc, double bound, void *data)
+{
+	progress_log *l = data;
+	if (seconds < l->last_s)
+		fail_msg("progress went back in time: %g after %g s", seconds, l->last_s);
+	l->last_s = seconds;
+	l->calls++;
+	if (bound < HUGE_VAL) {
+		l->with_bound++;
+		l->min_bound = fmin(l->min_bound, bound);
+	}
+	if (has_inc) {
+		l->max_inc = fmax(l->max_inc, inc);
+		if (bound < inc - 1e-6)
+			fail_msg("progress: bound %g below the incumbent %g", bound, inc);
+	}
+}
+
+static void test_progress(void **state)
+{
+	(void)state;
+	int start[30], start_k;
+	char what[240];
+	consort__problem *p = time_limit_problem(77, 1, start, &start_k, what, sizeof(what));
+	consort__bnb_options o;
+	consort__bnb_options_init(&o);
+	o.progress = on_progress;
+	progress_log log = {0, 0, 0, HUGE_VAL, -HUGE_VAL};
+	o.progress_data = &log;
+	o.progress_every = 1e-4;
+	consort__bnb_result res;
+	consort_error err;
+	if (consort__bnp_solve(&res, p, &o, &err) != 0)
+		fail_msg("%s: %s", what, err.message);
+	print_message("%s: %d progress calls, %d with a bound (least %g), best incumbent %g; optimum %g\n", what,
+		log.calls, log.with_bound, log.min_bound, log.max_inc, res.objective);
+	assert_int_equal(res.status, CONSORT_STATUS_OPTIMAL);
+	assert_true(log.calls > 0);
+	assert_true(log.with_bound > 0);
+	if (log.min_bound < res.objective - 1e-6)
+		fail_msg("%s: progress bound %g below the optimum %g", what, log.min_bound, res.objective);
+	if (log.max_inc > res.objective + 1e-6)
+		fail_msg("%s: progress incumbent %g above the optimum %g", what, log.max_inc, res.objective);
+	consort__bnb_result_dispose(&res);
+	consort__problem_free(p);
+}
+
 static void test_time_limit(void **state)
 {
 	(void)state;
@@ -511,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_column_cap),
 		cmocka_unit_test(test_against_bnb),
 		cmocka_unit_test(test_time_limit),
+		cmocka_unit_test(test_progress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,11 @@ void consort__bnb_options_init(consort__bnb_options *o)
 	memset(o, 0, sizeof(*o));
 }
 
+double consort__bnb_progress_every(const consort__bnb_options *o)
+{
+	return o->progress_every > 0 ? o->progress_every : 0.5;
+}
+
 void consort__bnb_result_dispose(consort__bnb_result *r)
 {
 	free(r->assign);
@@ -551,7 +556,7 @@ static int time_up(search *s)
 		return 1;
 	}
 	if (s->o->progress && !s->relaxed && t >= s->next_report) {
-		s->next_report = t + 0.5;
+		s->next_report = t + consort__bnb_progress_every(s->o);
 		s->o->progress(t - s->t0, s->has_inc, s->inc, s->report_bound, s->o->progress_data);
 	}
 	return 0;
@@ -814,7 +819,7 @@ static int search_init(search *s, const consort__problem *p, const consort__bnb_
 		s->grp[d] = UNPLACED;
 	s->t0 = now();
 	s->deadline = o->time_limit > 0 ? s->t0 + o->time_limit : 0;
-	s->next_report = s->t0 + 0.5;
+	s->next_report = s->t0 + consort__bnb_progress_every(s->o);
 	return 0;
 }
 

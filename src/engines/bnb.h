@@ -22,6 +22,7 @@ typedef struct consort__bnb_options {
 	int start_k;
 	void (*progress)(double seconds, int has_incumbent, double incumbent, double bound, void *data);
 	void *progress_data;
+	double progress_every;   /* seconds between progress calls; <= 0: half a second */
 } consort__bnb_options;
 
 typedef struct consort__bnb_result {
@@ -35,6 +36,8 @@ typedef struct consort__bnb_result {
 } consort__bnb_result;
 
 void consort__bnb_options_init(consort__bnb_options *o);
+/* The interval between progress calls that o asks for (bnb and bnp). */
+double consort__bnb_progress_every(const consort__bnb_options *o);
 void consort__bnb_result_dispose(consort__bnb_result *r);
 
 /* Whether the engine handles p: 1 <= n <= CONSORT_BNB_MAX_N and only the rules

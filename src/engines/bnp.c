@@ -123,6 +123,9 @@ typedef struct bnp {
 
 	long nodes, pnodes;
 	double t0, deadline;
+	const consort__bnb_options *o; /* for its progress callback */
+	double next_report;
+	double root_bound;      /* the root's LP bound once known (a bound on every solution), else +inf */
 	int stopped, unsure;
 	int has_inc;
 	double inc;
@@ -148,8 +151,13 @@ static int time_up(bnp *b)
 {
 	if (b->stopped)
 		return 1;
-	if (b->deadline > 0 && now() >= b->deadline)
+	double t = now();
+	if (b->deadline > 0 && t >= b->deadline)
 		b->stopped = 1;
+	if (!b->stopped && b->o->progress && t >= b->next_report) {
+		b->next_report = t + consort__bnb_progress_every(b->o);
+		b->o->progress(t - b->t0, b->has_inc, b->inc, b->root_bound, b->o->progress_data);
+	}
 	return b->stopped;
 }
 
@@ -1079,6 +1087,8 @@ static int node(bnp *b)
 	if (rc == 2)
 		return 0; /* closed by its Lagrangian bound */
 	double v = node_value(b, z);
+	if (b->nodes == 1)
+		b->root_bound = v;
 	if (v < b->lowest)
 		return 0; /* an artificial is needed: no solution of the rules here */
 	if (b->has_inc && v <= b->inc + 1e-9 * fmax(1, fabs(b->inc)))
@@ -1321,6 +1331,9 @@ static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_option
 	b->inc = -HUGE_VAL;
 	b->open_bound = -HUGE_VAL;
 	b->t0 = now();
+	b->o = o;
+	b->next_report = b->t0 + consort__bnb_progress_every(o);
+	b->root_bound = HUGE_VAL;
 	b->deadline = o->time_limit > 0 ? b->t0 + o->time_limit : 0;
 	if (pinned_out_bad)
 		return 1;
