@@ -567,7 +567,7 @@ int consort_session_add_apart(consort_session *s, const char *a, const char *b, 
 
 int consort_session_add_absent(consort_session *s, const char *id, consort_error *err)
 {
-	size_t i;
+	size_t i = 0;
 	if (find_id(&i, s, id, "absent", err) < 0)
 		return CONSORT_EINVALID;
 	if (grow_append((const void **)&s->rules.absent, &s->rules.nabsent, &i, sizeof(i)) < 0)

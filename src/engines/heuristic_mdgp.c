@@ -296,7 +296,7 @@ static int pairs_profile(mdgp *s, int *target)
 	size_t cells = (size_t)(m + 1) * (size_t)(n + 1);
 	if (cells > (size_t)1 << 22)
 		return 0;
-	double *best = malloc(cells * sizeof(double));
+	double *best = calloc(cells, sizeof(double)); /* every cell is set below; calloc keeps -O3 quiet */
 	if (!best)
 		return 0;
 	/* best[g * (n + 1) + t]: most pairs of groups g..m-1 holding t elements. */

@@ -645,7 +645,7 @@ static int read_absent(consort_rules *r, const consort_session *s, const cJSON *
 	r->absent = absent; /* owned by the rules from here */
 	for (const cJSON *it = arr->child; it && r->nabsent < count; it = it->next) {
 		const char *id;
-		size_t i;
+		size_t i = 0;
 		PATH_INDEX(p, path, r->nabsent);
 		if ((rc = consort__json_want_string(&id, it, rd->name, p, rd->err)) < 0 ||
 		    (rc = known_id(&i, s, id, p, rd)) < 0)
