@@ -65,8 +65,8 @@
  * consortium can take everyone (consort__bnp_column_cap below n: a size cap,
  * or the other consortia's minimum members) and the columns that matter are
  * small (see AUTO_BNP_SMALL_CAP) or there are three lots or more
- * (AUTO_BNP_MIN_LOTS): its set-partitioning LP sees how
- * the members must spread, where bnb's bound is 30-50 % off (bench/README.md,
+ * (AUTO_BNP_MIN_LOTS): its set-partitioning LP sees how the members must
+ * spread, where bnb's bound is 30-50 % off (bench/README.md,
  * "unstructured": optional, K = 5, n = 30: every session within 0.9 s against
  * none proved in 60 s; size K = 3, n = 30: 1.4 s against none). A probe of
  * the branch and bound first (planted sessions close within it), the branch

@@ -534,8 +534,6 @@ static void size_range(const bnp *b, int t, int *lo, int *hi)
 		*hi = avail - others_min;
 }
 
-static int item_fits(const bnp *b, int k);
-
 /* Starts an empty column of the type being priced (worth -mu). */
 static void clear_column(bnp *b)
 {
@@ -559,6 +557,18 @@ static void take_item(bnp *b, int k)
 		b->cnt[s] += b->isec[k * b->nsec + s];
 	for (int v = 0; v < b->m; v++)
 		b->link[v] += b->iW[k][v];
+}
+
+/* Whether item k may join the column being built (size cap, apart pairs, sector caps). */
+static int item_fits(const bnp *b, int k)
+{
+	if (((b->chosen_items >> k) & 1) || b->size + b->isz[k] > b->pcap || (b->idiff[k] & b->chosen))
+		return 0;
+	const int *seccap = b->seccap + (size_t)b->ptype * b->nsec;
+	for (int s = 0; s < b->nsec; s++)
+		if (b->cnt[s] + b->isec[k * b->nsec + s] > seccap[s])
+			return 0;
+	return 1;
 }
 
 static void drop_item(bnp *b, int k)
@@ -625,16 +635,6 @@ static void price_improve(bnp *b)
 	}
 }
 
-static int item_fits(const bnp *b, int k)
-{
-	if (((b->chosen_items >> k) & 1) || b->size + b->isz[k] > b->pcap || (b->idiff[k] & b->chosen))
-		return 0;
-	const int *seccap = b->seccap + (size_t)b->ptype * b->nsec;
-	for (int s = 0; s < b->nsec; s++)
-		if (b->cnt[s] + b->isec[k * b->nsec + s] > seccap[s])
-			return 0;
-	return 1;
-}
 
 /* Heuristic pricing: from each item, add the item of the largest gain while
  * one fits (up to the size cap: with large duals every item alone loses and
@@ -670,9 +670,9 @@ static void price_greedy(bnp *b)
 
 /* Prices columns of type t; adds the best found to the pool. Returns the
  * number added, -1 on memory. heuristic: price_greedy instead of the exact
- * search. *best is the largest reduced
- * cost of a column of type t, or RC_TOL * scale when none is above that
- * (exact unless stopped); HUGE_VAL when the exact search did not run. */
+ * search. *best is the largest reduced cost of a column of type t, or
+ * RC_TOL * scale when none is above that (exact unless stopped); HUGE_VAL
+ * after the heuristic, which proves nothing. */
 static int price(bnp *b, int t, double *best, int heuristic)
 {
 	const decisions *d = &b->dc;
@@ -702,14 +702,15 @@ static int price(bnp *b, int t, double *best, int heuristic)
 	/* order: the items that offer a service the column must cover first (past
 	 * them, a column still short of one is cut at once), then the most
 	 * attractive first (good columns early raise the threshold) */
-	uint64_t need = 0;
-	for (int c = 0; c < b->gc[t]->ncover; c++)
-		need |= (uint64_t)1 << b->gc[t]->cover[c];
+	const consort__group *g = b->gc[t];
+	b->need = 0;
+	for (int c = 0; c < g->ncover; c++)
+		b->need |= (uint64_t)1 << g->cover[c];
 	int provider[CONSORT_BNP_MAX_N];
 	for (int u = 0; u < m; u++) {
 		provider[u] = 0;
 		for (uint64_t r = cm[u]; r; r &= r - 1)
-			if (b->offm[__builtin_ctzll(r)] & need)
+			if (b->offm[__builtin_ctzll(r)] & b->need)
 				provider[u] = 1;
 	}
 	for (int u = 0; u < m; u++) {
@@ -803,13 +804,9 @@ static int price(bnp *b, int t, double *best, int heuristic)
 			}
 		}
 	}
-	const consort__group *g = b->gc[t];
 	b->pg = g;
 	b->ptype = t;
 	size_range(b, t, &b->pmin, &b->pcap);
-	b->need = 0;
-	for (int c = 0; c < g->ncover; c++)
-		b->need |= (uint64_t)1 << g->cover[c];
 	clear_column(b);
 	b->thr = RC_TOL * b->scale;
 	b->nkeep = 0;
@@ -818,11 +815,9 @@ static int price(bnp *b, int t, double *best, int heuristic)
 	else
 		price_dfs(b, 0);
 	int added = 0;
-	*best = RC_TOL * b->scale;
-	for (int k = 0; k < b->nkeep; k++)
+	*best = heuristic ? HUGE_VAL : RC_TOL * b->scale;
+	for (int k = 0; k < b->nkeep && !heuristic; k++)
 		*best = fmax(*best, b->keep[k].rc);
-	if (heuristic)
-		*best = HUGE_VAL;
 	for (int k = 0; k < b->nkeep; k++) {
 		if (pool_find(b, b->keep[k].m, t) >= 0)
 			continue; /* in the pool and priced out: rounding; not a new column */
@@ -891,8 +886,9 @@ static int solve_lp(bnp *b, double *z)
 		}
 		if (b->stopped)
 			return 0;
-		/* no column prices above RC_TOL: the LP over every column is at
-		 * most that per consortium above the restricted one */
+		/* the Lagrangian bound (+inf after a heuristic round); with no
+		 * column above RC_TOL, the LP optimum over every column is at most
+		 * that per consortium above the restricted master's */
 		*z = glp_get_obj_val(b->lp) + gap;
 		if (!added)
 			return 1;
@@ -1184,7 +1180,6 @@ static void bnp_free(bnp *b)
 
 #define ALLOC(ptr, count) ((ptr) = calloc((size_t)((count) > 0 ? (count) : 1), sizeof(*(ptr))))
 
-/* 0, -1 on memory, 1 when the pins make the problem infeasible outright. */
 /* The caps of a column beyond its own rules: the other consortia every
  * solution has (kmin - 1 of them, or every other lot) take their minimum
  * members, of every sector, from the same participants (`all`; secm: the
@@ -1258,6 +1253,7 @@ int consort__bnp_column_cap(const consort__problem *p)
 	return most;
 }
 
+/* 0, -1 on memory, 1 when the pins make the problem infeasible outright. */
 static int bnp_init(bnp *b, const consort__problem *p, const consort__bnb_options *o)
 {
 	memset(b, 0, sizeof(*b));
