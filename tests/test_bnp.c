@@ -251,6 +251,59 @@ static void test_lot_sizes(void **state)
 	assert_true(feasible > count / 2);
 }
 
+/* Every consortium of one size: lots of fixed sizes, or K groups of s. The
+ * LP's duals may then shift along every member at once (branch and price
+ * prices these with the shift that minimizes its bound, and bounds them by
+ * the exact count of members still to add); together pairs make merged
+ * items of two members, and ratings-like weights (0..5, everyone placed)
+ * give the shifted duals their room. */
+static void test_fixed_sizes(void **state)
+{
+	(void)state;
+	static const int extra[] = {0, RP_TOGETHER, RP_SECTOR, RP_TOGETHER | RP_APART, RP_COVER,
+		RP_TOGETHER | RP_REAL, RP_OPTIONAL, RP_TOGETHER | RP_SECTOR | RP_COVER};
+	int count = quick() ? 64 : 320, feasible = 0;
+	for (int t = 0; t < count; t++) {
+		unsigned seed = 61000u + (unsigned)t;
+		int n = 9 + t % 4, labeled = t % 2, mask = (labeled ? RP_LOTS : RP_K_FIXED) | extra[(t / 2) % 8];
+		consort__problem *p = randprob_make(seed, n, mask);
+		assert_non_null(p);
+		srand(seed);
+		int style = (t / 16) % 3; /* ratings-like, mixed, mostly negative */
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++) {
+				double v = style == 0 ? 0.5 * (rand() % 11) : 0.5 * (rand() % 9) - 2;
+				if (style == 2)
+					v = -fabs(v);
+				if (mask & RP_REAL)
+					v += (rand() % 1000) / 1000.0;
+				p->w[i * n + j] = p->w[j * n + i] = v;
+			}
+		if (labeled) {
+			/* sizes that add up to n (but now and then one short or over) */
+			int left = n + (t % 7 == 0 ? (rand() % 2 ? 1 : -1) : 0);
+			for (int l = 0; l < p->nlots; l++) {
+				int rest = p->nlots - l - 1;
+				int sz = rest ? 2 + rand() % (left - 2 * rest - 1 > 1 ? left - 2 * rest - 1 : 1) : left;
+				if (sz < 1)
+					sz = 1;
+				p->lot[l].size_min = p->lot[l].size_max = sz;
+				left -= sz;
+			}
+		} else {
+			int k = 2 + rand() % 2, sz = n / k + (t % 5 == 0);
+			p->kmin = p->kmax = k;
+			p->global.size_min = p->global.size_max = sz;
+		}
+		char what[240];
+		snprintf(what, sizeof(what), "seed %u n %d [fixed sizes, %s, weights %d]", seed, n,
+			randprob_describe(mask), style);
+		feasible += compare_problem(p, what, t % 3 == 0);
+	}
+	print_message("%d problems with fixed sizes: %d feasible, all agree with brute force\n", count, feasible);
+	assert_true(feasible > count / 3);
+}
+
 /* What bnp declines (bnb and GLPK take it): exclusions, maxmin, n > 64. */
 static void test_declined(void **state)
 {
@@ -562,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_against_brute_force),
 		cmocka_unit_test(test_extended_rules),
 		cmocka_unit_test(test_lot_sizes),
+		cmocka_unit_test(test_fixed_sizes),
 		cmocka_unit_test(test_declined),
 		cmocka_unit_test(test_column_cap),
 		cmocka_unit_test(test_against_bnb),
