@@ -1289,6 +1289,18 @@ static branch_kind choose(bnp *b, int *bi, int *bj, double *bv)
 	return BR_NONE;
 }
 
+/* Sets the basis saved by node() (nstat statuses: the rows, then the
+ * columns there were); the columns added since stay out of it. GLPK turns
+ * a non-basic status into the one that fits the column's bounds. */
+static void restore_basis(bnp *b, const unsigned char *stat, int nstat)
+{
+	for (int r = 1; r <= b->nrows; r++)
+		glp_set_row_stat(b->lp, r, stat[r - 1]);
+	int saved_cols = nstat - b->nrows;
+	for (int j = 1; j <= b->base + b->ncols; j++)
+		glp_set_col_stat(b->lp, j, j <= saved_cols ? stat[b->nrows + j - 1] : GLP_NL);
+}
+
 /* Returns 0, or a negative code (memory, GLPK). */
 static int node(bnp *b)
 {
@@ -1321,6 +1333,17 @@ static int node(bnp *b)
 	uint64_t li[CONSORT_BNP_MAX_N + 1], lo[CONSORT_BNP_MAX_N + 1];
 	saved.lotin = li, saved.lotout = lo;
 	save(b, &saved);
+	/* this node's optimal basis, for the second child: the LP then starts
+	 * one decision away from its optimum, not from the end of the first
+	 * child's subtree */
+	int nstat = b->nrows + b->base + b->ncols;
+	unsigned char *stat = malloc((size_t)nstat);
+	if (!stat)
+		return -1;
+	for (int r = 1; r <= b->nrows; r++)
+		stat[r - 1] = (unsigned char)glp_get_row_stat(b->lp, r);
+	for (int c = 1; c <= b->base + b->ncols; c++)
+		stat[b->nrows + c - 1] = (unsigned char)glp_get_col_stat(b->lp, c);
 	for (int side = 0; side < 2; side++) {
 		if (b->stopped) {
 			b->open_bound = fmax(b->open_bound, v);
@@ -1358,14 +1381,19 @@ static int node(bnp *b)
 		}
 		if (ok) {
 			apply(b);
+			if (side == 1)
+				restore_basis(b, stat, nstat);
 			rc = node(b);
-			if (rc < 0)
+			if (rc < 0) {
+				free(stat);
 				return rc;
+			}
 			if (b->stopped)
 				b->open_bound = fmax(b->open_bound, v);
 		}
 		restore(b, &saved);
 	}
+	free(stat);
 	return 0; /* the caller restores its own decisions and the LP */
 }
 
