@@ -849,8 +849,8 @@ static void dual_shift(bnp *b)
 		}
 	}
 	double a = f1 <= f2 ? x1 : x2, f = fmin(f1, f2);
-	if (!(f < shifted_bound(b, ia, 0)))
-		a = 0; /* no gain (or no column at all) */
+	if (!(f < shifted_bound(b, ia, 0) - RC_TOL * b->scale))
+		a = 0; /* no gain (or no column at all): no large values for nothing */
 	shifted_bound(b, ia, a);
 }
 
@@ -961,8 +961,14 @@ static int price(bnp *b, int t, double *best, int heuristic)
 	b->shift = b->shift_at = 0;
 	if (!heuristic) {
 		suffix_tables(b); /* the greedy needs none of them */
-		if (b->pmin == b->pcap)
-			dual_shift(b); /* exact at the one size; elsewhere it cost more nodes than it saved */
+		/* exact at the one size (elsewhere it cost more nodes than it
+		 * saved); with single members only, the bound does not move with
+		 * the shift */
+		int merged = 0;
+		for (int a = 0; a < m && !merged; a++)
+			merged = b->isz[a] > 1;
+		if (b->pmin == b->pcap && merged)
+			dual_shift(b);
 	}
 	clear_column(b);
 	b->thr = heuristic ? RC_TOL * b->scale : fmax(RC_TOL * b->scale, b->floor_rc);
