@@ -304,6 +304,78 @@ static void test_fixed_sizes(void **state)
 	assert_true(feasible > count / 3);
 }
 
+/* Stopped after 1, 2, 3, 5, 8 and 13 nodes (a limit on nodes stops at the
+ * same place every run): never a false proof, a feasible assignment no
+ * better than the optimum, and a bound at or above the optimum. A node that
+ * branches without proving its own bound (its restricted master is
+ * fractional and already above the incumbent) passes its parent's bound on
+ * to the open nodes below it, so that a search stopped there still reports
+ * a bound. Workshop-like lots (ratings of 0..5 in halves, lot sizes of
+ * 2 + l .. n / lots + 2 + l, as bench_workshop's unstructured lots) among 14
+ * to 17 participants, where the trees have a few dozen nodes; the optimum is
+ * bnp's own without a limit (the tests above hold it to brute force). */
+static void test_node_limit(void **state)
+{
+	(void)state;
+	static const int extra[] = {0, RP_SECTOR, RP_COVER, RP_TOGETHER};
+	int count = quick() ? 8 : 40, stopped = 0, proved = 0;
+	for (int t = 0; t < count; t++) {
+		unsigned seed = 73000u + (unsigned)t;
+		int n = 14 + t % 4, mask = RP_LOTS | extra[t % 4];
+		consort__problem *p = randprob_make(seed, n, mask);
+		assert_non_null(p);
+		srand(seed);
+		for (int i = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++) {
+				double v = 0.5 * (rand() % 11);
+				p->w[i * n + j] = p->w[j * n + i] = v;
+			}
+		for (int l = 0; l < p->nlots; l++) {
+			p->lot[l].size_min = 2 + l;
+			p->lot[l].size_max = n / p->nlots + 2 + l;
+		}
+		char what[240];
+		snprintf(what, sizeof(what), "seed %u n %d [node limit, %d lots, %s]", seed, n, p->nlots,
+			randprob_describe(mask));
+		consort__bnb_result ref;
+		solve_bnp(&ref, p, NULL, 0, 60, what);
+		if (ref.status != CONSORT_STATUS_OPTIMAL && ref.status != CONSORT_STATUS_INFEASIBLE)
+			fail_msg("%s: not proved without a limit (status %d)", what, ref.status);
+		for (long limit = 1; limit < ref.nodes; limit++) {
+			consort__bnb_options o;
+			consort__bnb_options_init(&o);
+			o.node_limit = limit;
+			consort__bnb_result res;
+			consort_error err;
+			if (consort__bnp_solve(&res, p, &o, &err) != 0)
+				fail_msg("%s: bnp returned an error: %s", what, err.message);
+			if (res.nodes > limit)
+				fail_msg("%s: %ld nodes past a limit of %ld", what, res.nodes, limit);
+			if (res.status == CONSORT_STATUS_OPTIMAL || res.status == CONSORT_STATUS_INFEASIBLE)
+				fail_msg("%s: status %d after %ld nodes, where the search takes %ld", what, res.status,
+					res.nodes, ref.nodes);
+			stopped++;
+			if (ref.status == CONSORT_STATUS_OPTIMAL && res.bound < ref.objective - 1e-6)
+				fail_msg("%s: stopped after %ld nodes with bound %g below the optimum %g", what, res.nodes,
+					res.bound, ref.objective);
+			if (res.assign) {
+				char why[200] = "";
+				if (!consort__problem_feasible(p, res.assign, res.k, why, sizeof(why)))
+					fail_msg("%s: stopped with an assignment that breaks a rule: %s", what, why);
+				if (res.objective > ref.objective + 1e-6)
+					fail_msg("%s: stopped at %g, above the optimum %g", what, res.objective, ref.objective);
+			}
+			consort__bnb_result_dispose(&res);
+		}
+		proved += ref.status == CONSORT_STATUS_OPTIMAL;
+		consort__bnb_result_dispose(&ref);
+		consort__problem_free(p);
+	}
+	print_message("%d problems (%d with a solution): %d runs stopped by a node limit, each with a bound\n",
+		count, proved, stopped);
+	assert_true(stopped > count);
+}
+
 /* What bnp declines (bnb and GLPK take it): exclusions, maxmin, n > 64. */
 static void test_declined(void **state)
 {
@@ -619,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_declined),
 		cmocka_unit_test(test_column_cap),
 		cmocka_unit_test(test_against_bnb),
+		cmocka_unit_test(test_node_limit),
 		cmocka_unit_test(test_time_limit),
 		cmocka_unit_test(test_progress),
 	};

@@ -15,7 +15,8 @@
 
 typedef struct consort__bnb_options {
 	double time_limit;       /* seconds of wall time; <= 0: none */
-	long node_limit;         /* stop after this many nodes, the suffix searches included; 0: none */
+	long node_limit;         /* stop after this many nodes (bnb: the suffix searches included; bnp:
+	                          * branch-and-price nodes); 0: none */
 	int first_feasible;      /* stop at the first solution that meets every rule (a feasibility test) */
 	int exact_pricing;       /* branch and price: no heuristic pricing, the exact search every round (tests) */
 	const int *start;        /* a feasible assignment to start from, or NULL */
