@@ -304,9 +304,10 @@ static void test_fixed_sizes(void **state)
 	assert_true(feasible > count / 3);
 }
 
-/* Stopped after 1, 2, 3, 5, 8 and 13 nodes (a limit on nodes stops at the
- * same place every run): never a false proof, a feasible assignment no
- * better than the optimum, and a bound at or above the optimum. A node that
+/* Stopped at every node count short of the full search (a limit on nodes
+ * stops at the same place every run): never a false proof, a feasible
+ * assignment no better than the optimum, and a bound at or above the
+ * optimum. A node that
  * branches without proving its own bound (its restricted master is
  * fractional and already above the incumbent) passes its parent's bound on
  * to the open nodes below it, so that a search stopped there still reports

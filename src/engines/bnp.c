@@ -1340,9 +1340,9 @@ static void restore_basis(bnp *b, const unsigned char *stat, int nstat)
 		glp_set_col_stat(b->lp, j, j <= saved_cols ? stat[b->nrows + j - 1] : GLP_NL);
 }
 
-/* Solves the node and its subtree; above is a bound of the node (its
- * parent's), the node's own where a node branches without its proof.
- * Returns 0, or a negative code (memory, GLPK). */
+/* Solves the node and its subtree. above: a bound on the subtree (the
+ * parent's), which the node keeps as its own when it branches without
+ * proving one. Returns 0, or a negative code (memory, GLPK). */
 static int node(bnp *b, double above)
 {
 	if (b->o->node_limit > 0 && b->nodes >= b->o->node_limit)
